@@ -52,7 +52,7 @@ export async function buildApp(overrides: Partial<AppOptions> = {}): Promise<App
     exposeStatusRoute: false,
     pressureHandler: (request, reply, type, value) => {
       reply.header('retry-after', '5');
-      return sendProblem(reply, request, {
+      sendProblem(reply, request, {
         type: PROBLEM_TYPES.overloaded,
         title: 'Service unavailable',
         status: 503,

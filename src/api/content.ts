@@ -9,7 +9,7 @@ export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'
 
 /** Parses YAML text into plain data, or throws a 400 problem naming the line and column. */
 export function parseYamlDocuments(text: string, what: string): unknown[] {
-  const docs = parseAllDocuments(text, { maxAliasCount: 100, prettyErrors: true });
+  const docs = parseAllDocuments(text, { prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [docs];
   const out: unknown[] = [];
   for (const doc of list) {

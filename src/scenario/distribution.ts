@@ -85,14 +85,15 @@ const EmpiricalBuckets = z
 export const DistributionSpec = z
   .union([
     Duration.transform((value) => ({ dist: 'constant' as const, value })),
-    z.discriminatedUnion('dist', [
-      Constant,
-      Exponential,
-      z.union([LognormalByQuantiles, LognormalByParameters]),
-      z.union([ParetoByScale, ParetoByMean]),
-      Uniform,
-      z.union([EmpiricalValues, EmpiricalBuckets]),
-    ]),
+    Constant,
+    Exponential,
+    LognormalByQuantiles,
+    LognormalByParameters,
+    ParetoByScale,
+    ParetoByMean,
+    Uniform,
+    EmpiricalValues,
+    EmpiricalBuckets,
   ])
   .meta({
     description:

@@ -80,6 +80,12 @@ export const ClientGroup = z
       .array(z.number().nonnegative().finite())
       .optional()
       .describe('Relative share of connections per entry node (same order as `nodes`); default even.'),
+    fromEndpoints: z
+      .boolean()
+      .default(false)
+      .describe(
+        'pod only: the clients are the Service’s own endpoint pods (each on its node, with its address), e.g. peers calling each other — shows hairpin traffic.',
+      ),
     sourceIPs: z
       .number()
       .int()
@@ -91,6 +97,10 @@ export const ClientGroup = z
   .refine((g) => g.weights === undefined || (g.nodes !== undefined && g.weights.length === g.nodes.length), {
     message: 'weights needs one entry per node in `nodes`',
     path: ['weights'],
+  })
+  .refine((g) => !(g.fromEndpoints && g.kind === 'external'), {
+    message: 'fromEndpoints applies to pod clients only',
+    path: ['fromEndpoints'],
   })
   .refine((g) => g.weights === undefined || g.weights.some((w) => w > 0), {
     message: 'at least one weight must be positive',

@@ -1,0 +1,277 @@
+// Future-event list and simulation clock.
+//
+// A 4-ary min-heap on typed arrays: the heap holds (time, slot) pairs, the slot arrays hold each pending
+// event's kind, two int32 payloads and insertion number. A 4-ary heap is half as deep as a binary heap and
+// its four children sit next to each other in memory, so a pop does fewer, cheaper levels; sifting moves
+// only the (time, slot) pair. Equal times pop in insertion order (the insertion number is compared only on
+// a tie), so a run is a pure function of its inputs. Cancellation is lazy: a cancelled event stays in the
+// heap, marked dead, and is discarded when it surfaces (the heap is compacted if dead entries pile up).
+// Nothing allocates per event: the popped event is exposed through the fields `now`, `kind`, `a`, `b`.
+//
+// `schedule` and `next` are kept short on purpose: V8 inlines a callee only while the caller's budget of
+// inlined bytecode lasts, and an event loop has many call sites. Rare work (growing, discarding cancelled
+// entries, the budget and horizon checks' consequences) lives in separate methods, and the sifts take only
+// integer arguments, since a double passed to a call that is not inlined is boxed into a fresh heap number.
+
+/** Slot index bits of a handle: up to 2^24 (16.7 M) events pending at once. */
+const SLOT_BITS = 24;
+const SLOT_COUNT = 1 << SLOT_BITS;
+/**
+ * Per-slot tag: incremented when an event is scheduled into the slot (odd: pending) and again when it is
+ * delivered or cancelled (even: free or dead), so one array answers both "is it pending" and "is this
+ * handle current". Wrapped to 29 bits so a handle (tag * 2^24 + slot) stays below 2^53.
+ */
+const TAG_MASK = (1 << (53 - SLOT_BITS)) - 1;
+
+export class EventQueue {
+  /** Simulation clock: the time of the event last returned by `next`, or the horizon a run stopped at. */
+  now = 0;
+  /** Kind of the current event (a small integer chosen by the caller). */
+  kind = 0;
+  /** First int32 payload of the current event (e.g. an entity index). */
+  a = 0;
+  /** Second int32 payload of the current event (e.g. a generation counter for caller-side lazy cancel). */
+  b = 0;
+  /** Events delivered by `next` so far (cancelled events are not counted). */
+  events = 0;
+  /** Event budget: `next` delivers at most this many events in total, then stops with `budgetExhausted`. */
+  maxEvents = Number.POSITIVE_INFINITY;
+  /** Set when `next` stopped because the budget ran out while events were still due. */
+  budgetExhausted = false;
+
+  private capacity: number;
+  /** Heap entries, cancelled ones included. */
+  private size = 0;
+  /** Cancelled entries still in the heap. */
+  private dead = 0;
+  private inserted = 0;
+  // Heap, 0-rooted: children of i are 4i+1 .. 4i+4, parent of i is (i-1) >> 2.
+  private heapTime: Float64Array;
+  private heapSlot: Int32Array;
+  // Per-slot event data.
+  private slotKind: Int32Array;
+  private slotA: Int32Array;
+  private slotB: Int32Array;
+  private slotSeq: Float64Array;
+  private slotTag: Int32Array;
+  // Free slots: a stack, plus the never-used tail [fresh, capacity).
+  private freeSlots: Int32Array;
+  private freeTop = 0;
+  private fresh = 0;
+
+  constructor(initialCapacity = 1024) {
+    const capacity = Math.max(4, Math.min(SLOT_COUNT, Math.ceil(initialCapacity)));
+    this.capacity = capacity;
+    this.heapTime = new Float64Array(capacity);
+    this.heapSlot = new Int32Array(capacity);
+    this.slotKind = new Int32Array(capacity);
+    this.slotA = new Int32Array(capacity);
+    this.slotB = new Int32Array(capacity);
+    this.slotSeq = new Float64Array(capacity);
+    this.slotTag = new Int32Array(capacity);
+    this.freeSlots = new Int32Array(capacity);
+  }
+
+  /** Events scheduled and neither delivered nor cancelled. */
+  get pending(): number {
+    return this.size - this.dead;
+  }
+
+  /**
+   * Schedule an event at absolute time `time` (>= now). `a` and `b` are int32 payloads. Returns a handle
+   * for `cancel`; a handle stays unique until its slot has been reused 2^28 times.
+   */
+  schedule(time: number, kind: number, a = 0, b = 0): number {
+    if (!(time >= this.now)) pastTime(time, this.now);
+    const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.freshSlot();
+    const tag = (this.slotTag[slot]! + 1) & TAG_MASK;
+    this.slotTag[slot] = tag;
+    this.slotKind[slot] = kind;
+    this.slotA[slot] = a;
+    this.slotB[slot] = b;
+    this.slotSeq[slot] = this.inserted++;
+    const i = this.size++;
+    this.heapTime[i] = time;
+    this.heapSlot[i] = slot;
+    this.siftUp(i);
+    return tag * SLOT_COUNT + slot;
+  }
+
+  /** Cancel a pending event. Returns false if it was already delivered or cancelled. */
+  cancel(handle: number): boolean {
+    const slot = handle % SLOT_COUNT;
+    if (!(slot >= 0 && slot < this.fresh)) return false;
+    const tag = this.slotTag[slot]!;
+    if ((tag & 1) === 0 || tag !== (handle - slot) / SLOT_COUNT) return false;
+    this.slotTag[slot] = tag + 1;
+    this.dead++;
+    // Lazy deletion keeps the entry until it surfaces; rebuild when dead entries are the majority, so a
+    // model that cancels most of what it schedules (timeouts) keeps a heap proportional to its live events.
+    if (this.size > 64 && 2 * this.dead > this.size) this.compact();
+    return true;
+  }
+
+  /**
+   * Advance to the next event due at or before `until` and expose it in `now`, `kind`, `a`, `b`. Returns
+   * false when none is due (the clock then moves to `until` if finite; later events stay queued) or when
+   * the event budget is spent while events are still due (`budgetExhausted` is set; the clock stays at the
+   * last event delivered).
+   */
+  next(until: number): boolean {
+    // Reading index 0 of an empty heap is safe (capacity >= 4) and the size test rejects it.
+    const time = this.heapTime[0]!;
+    const slot = this.heapSlot[0]!;
+    const tag = this.slotTag[slot]!;
+    if (this.size === 0 || time > until || (tag & 1) === 0 || this.events >= this.maxEvents) return this.stall(until);
+    this.slotTag[slot] = tag + 1;
+    this.freeSlots[this.freeTop++] = slot;
+    this.popRoot();
+    this.now = time;
+    this.kind = this.slotKind[slot]!;
+    this.a = this.slotA[slot]!;
+    this.b = this.slotB[slot]!;
+    this.events++;
+    return true;
+  }
+
+  /** Time of the earliest pending event, or Infinity when there is none. */
+  peekTime(): number {
+    this.discardDead();
+    return this.size > 0 ? this.heapTime[0]! : Number.POSITIVE_INFINITY;
+  }
+
+  /** `next` when the root is not simply deliverable: cancelled entries on top, horizon, or budget. */
+  private stall(until: number): boolean {
+    this.discardDead();
+    if (this.size > 0 && this.heapTime[0]! <= until) {
+      if (this.events < this.maxEvents) return this.next(until);
+      this.budgetExhausted = true;
+      return false;
+    }
+    if (until > this.now && until !== Number.POSITIVE_INFINITY) this.now = until;
+    return false;
+  }
+
+  /** Pop cancelled entries off the top; their slots were retired by `cancel` and can now be reused. */
+  private discardDead(): void {
+    while (this.size > 0) {
+      const slot = this.heapSlot[0]!;
+      if ((this.slotTag[slot]! & 1) === 1) return;
+      this.freeSlots[this.freeTop++] = slot;
+      this.dead--;
+      this.popRoot();
+    }
+  }
+
+  private freshSlot(): number {
+    if (this.fresh === this.capacity) this.grow();
+    return this.fresh++;
+  }
+
+  /** Move the entry at `i` up to its place. */
+  private siftUp(i: number): void {
+    const heapTime = this.heapTime;
+    const heapSlot = this.heapSlot;
+    const slotSeq = this.slotSeq;
+    const time = heapTime[i]!;
+    const slot = heapSlot[i]!;
+    const seq = slotSeq[slot]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 2;
+      const pt = heapTime[parent]!;
+      if (pt < time || (pt === time && slotSeq[heapSlot[parent]!]! < seq)) break;
+      heapTime[i] = pt;
+      heapSlot[i] = heapSlot[parent]!;
+      i = parent;
+    }
+    heapTime[i] = time;
+    heapSlot[i] = slot;
+  }
+
+  /** Remove the root: the last entry fills the hole at the root and sinks to its place. */
+  private popRoot(): void {
+    const size = --this.size;
+    if (size > 0) this.siftDown(0, size);
+  }
+
+  /** Move the entry at `from` into the hole at `i` and down to its place among the first `size` entries. */
+  private siftDown(i: number, from: number): void {
+    const heapTime = this.heapTime;
+    const heapSlot = this.heapSlot;
+    const slotSeq = this.slotSeq;
+    const size = this.size;
+    const time = heapTime[from]!;
+    const slot = heapSlot[from]!;
+    for (;;) {
+      const first = 4 * i + 1;
+      if (first >= size) break;
+      // Smallest of up to four children, ties to the earlier insertion.
+      let best = first;
+      let bt = heapTime[first]!;
+      const last = first + 3 < size ? first + 3 : size - 1;
+      for (let c = first + 1; c <= last; c++) {
+        const ct = heapTime[c]!;
+        if (ct < bt || (ct === bt && slotSeq[heapSlot[c]!]! < slotSeq[heapSlot[best]!]!)) {
+          best = c;
+          bt = ct;
+        }
+      }
+      if (bt > time || (bt === time && slotSeq[heapSlot[best]!]! > slotSeq[slot]!)) break;
+      heapTime[i] = bt;
+      heapSlot[i] = heapSlot[best]!;
+      i = best;
+    }
+    heapTime[i] = time;
+    heapSlot[i] = slot;
+  }
+
+  /** Drop every cancelled entry and rebuild the heap bottom-up (Floyd), O(size). */
+  private compact(): void {
+    const heapTime = this.heapTime;
+    const heapSlot = this.heapSlot;
+    let n = 0;
+    for (let i = 0; i < this.size; i++) {
+      const slot = heapSlot[i]!;
+      if ((this.slotTag[slot]! & 1) === 1) {
+        heapTime[n] = heapTime[i]!;
+        heapSlot[n] = slot;
+        n++;
+      } else {
+        this.freeSlots[this.freeTop++] = slot;
+      }
+    }
+    this.size = n;
+    this.dead = 0;
+    for (let i = (n - 2) >> 2; i >= 0; i--) this.siftDown(i, i);
+  }
+
+  private grow(): void {
+    if (this.capacity >= SLOT_COUNT) throw new RangeError(`more than ${SLOT_COUNT} events pending`);
+    const capacity = Math.min(SLOT_COUNT, this.capacity * 2);
+    this.heapTime = growF64(this.heapTime, capacity);
+    this.heapSlot = growI32(this.heapSlot, capacity);
+    this.slotKind = growI32(this.slotKind, capacity);
+    this.slotA = growI32(this.slotA, capacity);
+    this.slotB = growI32(this.slotB, capacity);
+    this.slotSeq = growF64(this.slotSeq, capacity);
+    this.slotTag = growI32(this.slotTag, capacity);
+    this.freeSlots = growI32(this.freeSlots, capacity);
+    this.capacity = capacity;
+  }
+}
+
+function growF64(old: Float64Array, capacity: number): Float64Array {
+  const next = new Float64Array(capacity);
+  next.set(old);
+  return next;
+}
+
+function growI32(old: Int32Array, capacity: number): Int32Array {
+  const next = new Int32Array(capacity);
+  next.set(old);
+  return next;
+}
+
+function pastTime(time: number, now: number): never {
+  throw new RangeError(`cannot schedule at ${time}: before the clock (${now}) or not a number`);
+}

@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import { EventQueue, Rng } from '../../src/engine/index.js';
+import { runQueue } from './models.js';
+
+/** Pop everything due by `until`, as (time, kind, a, b) rows. */
+function drain(q: EventQueue, until = Number.POSITIVE_INFINITY): number[][] {
+  const out: number[][] = [];
+  while (q.next(until)) out.push([q.now, q.kind, q.a, q.b]);
+  return out;
+}
+
+describe('EventQueue ordering', () => {
+  it('delivers 20,000 events in time order, equal times in insertion order', () => {
+    const rng = new Rng(1, 'order');
+    const q = new EventQueue(4); // forces several doublings
+    const expected: { t: number; i: number }[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      // Times on a coarse grid so that about one event in four shares its time with others.
+      const t = rng.int(5000) / 100;
+      q.schedule(t, i % 7, i, -i);
+      expected.push({ t, i });
+    }
+    expected.sort((x, y) => x.t - y.t || x.i - y.i);
+    const got = drain(q);
+    expect(got.length).toBe(20_000);
+    expect(got.map((r) => r[2])).toEqual(expected.map((e) => e.i));
+    expect(got.every((r) => r[1] === r[2]! % 7 && r[3] === -r[2]!)).toBe(true);
+    expect(q.events).toBe(20_000);
+  });
+
+  it('keeps insertion order among equal times scheduled while running', () => {
+    const q = new EventQueue();
+    q.schedule(1, 0, 0);
+    const order: number[] = [];
+    while (q.next(10)) {
+      order.push(q.a);
+      if (q.a === 0) for (let i = 1; i <= 5; i++) q.schedule(q.now, 0, i); // same instant, after the current one
+    }
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('is a monotone clock: scheduling in the past or at NaN throws', () => {
+    const q = new EventQueue();
+    q.schedule(5, 0);
+    q.next(Number.POSITIVE_INFINITY);
+    expect(q.now).toBe(5);
+    expect(() => q.schedule(4.999, 0)).toThrow(RangeError);
+    expect(() => q.schedule(Number.NaN, 0)).toThrow(RangeError);
+    expect(() => q.schedule(5, 0)).not.toThrow();
+  });
+
+  it('stops at the horizon, moves the clock there and keeps later events', () => {
+    const q = new EventQueue();
+    q.schedule(1, 0);
+    q.schedule(3, 1);
+    expect(drain(q, 2)).toEqual([[1, 0, 0, 0]]);
+    expect(q.now).toBe(2);
+    expect(q.pending).toBe(1);
+    expect(q.peekTime()).toBe(3);
+    expect(drain(q, 10)).toEqual([[3, 1, 0, 0]]);
+    expect(q.now).toBe(10);
+    expect(q.next(20)).toBe(false);
+    expect(q.now).toBe(20);
+  });
+});
+
+describe('EventQueue cancellation', () => {
+  it('cancels pending events only, and a stale handle never cancels a newer event in the same slot', () => {
+    const q = new EventQueue();
+    const h1 = q.schedule(1, 0, 1);
+    const h2 = q.schedule(2, 0, 2);
+    expect(q.cancel(h1)).toBe(true);
+    expect(q.cancel(h1)).toBe(false);
+    expect(q.pending).toBe(1);
+    expect(drain(q, 5)).toEqual([[2, 0, 2, 0]]);
+    expect(q.cancel(h2)).toBe(false); // already delivered
+    // The freed slots are reused; the old handles must not reach the new events.
+    q.schedule(6, 0, 3);
+    q.schedule(7, 0, 4);
+    expect(q.cancel(h1)).toBe(false);
+    expect(q.cancel(h2)).toBe(false);
+    expect(drain(q).map((r) => r[2])).toEqual([3, 4]);
+    expect(q.events).toBe(3);
+    expect(q.cancel(-1)).toBe(false);
+    expect(q.cancel(1e15)).toBe(false);
+  });
+
+  it('delivers exactly the events not cancelled, in order, through heap compactions', () => {
+    const rng = new Rng(2, 'cancel');
+    const q = new EventQueue(16);
+    const handles: number[] = [];
+    const times: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      times.push(rng.next() * 100);
+      handles.push(q.schedule(times[i]!, 0, i));
+    }
+    // Cancel 90 %: enough to trigger the compaction several times.
+    const kept: number[] = [];
+    for (let i = 0; i < 5000; i++) {
+      if (i % 10 === 3) kept.push(i);
+      else expect(q.cancel(handles[i]!)).toBe(true);
+    }
+    expect(q.pending).toBe(kept.length);
+    kept.sort((x, y) => times[x]! - times[y]!);
+    expect(drain(q).map((r) => r[2])).toEqual(kept);
+    expect(q.events).toBe(kept.length);
+  });
+
+  it('skips a cancelled event at the top without counting it', () => {
+    const q = new EventQueue();
+    const h = q.schedule(1, 0, 1);
+    q.schedule(2, 0, 2);
+    q.cancel(h);
+    expect(q.peekTime()).toBe(2);
+    expect(drain(q)).toEqual([[2, 0, 2, 0]]);
+    expect(q.events).toBe(1);
+  });
+});
+
+describe('EventQueue budget', () => {
+  it('stops a runaway run at its event budget (within 1 %) and says so', () => {
+    const q = new EventQueue();
+    q.maxEvents = 100_000;
+    q.schedule(0, 0);
+    let handled = 0;
+    // Every event spawns two: the queue grows without bound.
+    while (q.next(Number.POSITIVE_INFINITY)) {
+      handled++;
+      q.schedule(q.now + 1, 0);
+      q.schedule(q.now + 1.5, 0);
+    }
+    expect(q.budgetExhausted).toBe(true);
+    expect(Math.abs(handled - 100_000)).toBeLessThanOrEqual(1000);
+    expect(q.events).toBe(handled);
+  });
+
+  it('does not report an exhausted budget when the run ends exactly at it', () => {
+    const q = new EventQueue();
+    q.maxEvents = 3;
+    for (let i = 0; i < 3; i++) q.schedule(i, 0);
+    expect(drain(q).length).toBe(3);
+    expect(q.budgetExhausted).toBe(false);
+  });
+});
+
+describe('determinism and common random numbers', () => {
+  const base = {
+    servers: 3,
+    interarrival: { dist: 'exponential', mean: 1 / 2.4 },
+    customers: 20_000,
+    trace: true,
+  } as const;
+
+  it('the same seed gives the identical event trace, byte for byte', () => {
+    const a = runQueue({ ...base, service: { dist: 'exponential', mean: 1 }, seed: 7 });
+    const b = runQueue({ ...base, service: { dist: 'exponential', mean: 1 }, seed: 7 });
+    const c = runQueue({ ...base, service: { dist: 'exponential', mean: 1 }, seed: 8 });
+    expect(a.events).toBeGreaterThan(39_000);
+    expect(Buffer.from(a.trace!.buffer).equals(Buffer.from(b.trace!.buffer))).toBe(true);
+    expect(Buffer.from(a.trace!.buffer).equals(Buffer.from(c.trace!.buffer))).toBe(false);
+  });
+
+  it('changing the service-time distribution leaves the arrival times unchanged, byte for byte', () => {
+    const a = runQueue({ ...base, service: { dist: 'exponential', mean: 1 }, seed: 7 });
+    const b = runQueue({ ...base, service: { dist: 'lognormal', median: 0.8, p99: 6 }, seed: 7 });
+    expect(Buffer.from(a.arrivalTimes.buffer).equals(Buffer.from(b.arrivalTimes.buffer))).toBe(true);
+    // ... while the runs themselves differ.
+    expect(Buffer.from(a.trace!.buffer).equals(Buffer.from(b.trace!.buffer))).toBe(false);
+  });
+});
