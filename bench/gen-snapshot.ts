@@ -62,7 +62,8 @@ export function generateSnapshot(size: SnapshotSize = DEFAULT_SIZE): unknown {
   const random = rng(size.seed);
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
   const uid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(random() * 4)).toString(16)}${hex(3)}-${hex(12)}`;
-  const suffix = () => Array.from({ length: 5 }, () => 'bcdfghjklmnpqrstvwxz2456789'[Math.floor(random() * 27)]).join('');
+  const suffix = () =>
+    Array.from({ length: 5 }, () => 'bcdfghjklmnpqrstvwxz2456789'[Math.floor(random() * 27)]).join('');
   const created = '2025-06-02T08:15:42Z';
   let resourceVersion = 1_000_000;
   let nextNodePort = 30000; // handed out in order, like a --service-node-port-range that starts at 30000
@@ -78,7 +79,10 @@ export function generateSnapshot(size: SnapshotSize = DEFAULT_SIZE): unknown {
       apiVersion: 'v1',
       kind: 'Node',
       metadata: {
-        annotations: { 'node.alpha.kubernetes.io/ttl': '0', 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' },
+        annotations: {
+          'node.alpha.kubernetes.io/ttl': '0',
+          'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        },
         creationTimestamp: created,
         labels: {
           'kubernetes.io/arch': 'amd64',

@@ -10,6 +10,11 @@ import { type AppOptions, DEFAULT_OPTIONS } from './config.js';
 import { registerYamlParser } from './content.js';
 import { PROBLEM_TYPES, sendProblem, toProblem } from './problem.js';
 import { healthRoutes } from './routes/health.js';
+import { simulateRoutes } from './routes/simulate.js';
+import type { RouteContext } from './context.js';
+import { createPool } from '../whatif/pool.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { scenarioProblem } from './run-task.js';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './validation.js';
 import { API_VERSION } from '../version.js';
 
@@ -29,7 +34,7 @@ export async function buildApp(overrides: Partial<AppOptions> = {}): Promise<App
   registerYamlParser(app, options.bodyLimit);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const problem = toProblem(err, options.bodyLimit);
+    const problem = err instanceof ScenarioError ? scenarioProblem(err).problem : toProblem(err, options.bodyLimit);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
     if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
     return sendProblem(reply, request, problem);
@@ -74,7 +79,12 @@ export async function buildApp(overrides: Partial<AppOptions> = {}): Promise<App
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  const pool = createPool(options.workers, (err) => app.log.error({ err }, 'worker pool error'));
+  app.addHook('onClose', () => pool.close());
+  const ctx: RouteContext = { options, pool };
+
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes);
+  await app.register(simulateRoutes(ctx));
   return app;
 }

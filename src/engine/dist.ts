@@ -183,27 +183,24 @@ export class Dist {
     }
   }
 
-  /** Piecewise-linear inverse CDF of the bucket histogram (uniform within a bucket). */
+  /** Piecewise-linear inverse CDF of the bucket histogram (uniform within a bucket): inf{x : F(x) >= p}. */
   private bucketValue(p: number): number {
     const cum = this.cum;
     const bounds = this.table;
-    const n = cum.length;
-    const target = p * cum[n - 1]!;
-    // First bucket whose cumulative weight exceeds the target (so zero-weight buckets are never chosen).
+    const target = p * cum[cum.length - 1]!;
+    // First bucket whose cumulative weight reaches the target.
     let lo = 0;
-    let hi = n - 1;
+    let hi = cum.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (cum[mid]! > target) hi = mid;
+      if (cum[mid]! >= target) hi = mid;
       else lo = mid + 1;
     }
-    // p = 1 lands on the last bucket with positive weight: step back over trailing empty ones.
-    while (lo > 0 && cum[lo]! === cum[lo - 1]!) lo--;
+    // Only p = 0 can land on leading zero-weight buckets: move to the first with weight.
+    while (cum[lo]! === (lo > 0 ? cum[lo - 1]! : 0)) lo++;
     const below = lo > 0 ? cum[lo - 1]! : 0;
     const lower = lo > 0 ? bounds[lo - 1]! : 0;
-    const upper = bounds[lo]!;
-    const weight = cum[lo]! - below;
-    return lower + ((upper - lower) * (target - below)) / weight;
+    return lower + ((bounds[lo]! - lower) * (target - below)) / (cum[lo]! - below);
   }
 }
 
@@ -258,28 +255,28 @@ function positive(name: string, v: number): number {
 
 // Coefficients of AS 241 (PPND16), highest degree first for Horner's rule.
 const AS241_A = [
-  2509.0809287301226727, 33430.575583588128105, 67265.770927008700853, 45921.953931549871457,
-  13731.693765509461125, 1971.5909503065514427, 133.14166789178437745, 3.387132872796366608,
+  2509.0809287301227, 33430.57558358813, 67265.7709270087, 45921.95393154987, 13731.69376550946, 1971.5909503065513,
+  133.14166789178438, 3.3871328727963665,
 ];
 const AS241_B = [
-  5226.495278852854561, 28729.085735721942674, 39307.89580009271061, 21213.794301586595867,
-  5394.1960214247511077, 687.1870074920579083, 42.313330701600911252, 1,
+  5226.495278852854, 28729.085735721943, 39307.89580009271, 21213.794301586597, 5394.196021424751, 687.1870074920579,
+  42.31333070160091, 1,
 ];
 const AS241_C = [
-  7.7454501427834140764e-4, 0.0227238449892691845833, 0.24178072517745061177, 1.27045825245236838258,
-  3.64784832476320460504, 5.7694972214606914055, 4.6303378461565452959, 1.42343711074968357734,
+  0.0007745450142783414, 0.022723844989269184, 0.2417807251774506, 1.2704582524523684, 3.6478483247632045,
+  5.769497221460691, 4.630337846156546, 1.4234371107496835,
 ];
 const AS241_D = [
-  1.05075007164441684324e-9, 5.475938084995344946e-4, 0.0151986665636164571966, 0.14810397642748007459,
-  0.68976733498510000455, 1.6763848301838038494, 2.05319162663775882187, 1,
+  1.0507500716444169e-9, 0.0005475938084995345, 0.015198666563616457, 0.14810397642748008, 0.6897673349851,
+  1.6763848301838038, 2.053191626637759, 1,
 ];
 const AS241_E = [
-  2.01033439929228813265e-7, 2.71155556874348757815e-5, 0.0012426609473880784386, 0.026532189526576123093,
-  0.29656057182850489123, 1.7848265399172913358, 5.4637849111641143699, 6.6579046435011037772,
+  2.0103343992922881e-7, 2.7115555687434876e-5, 0.0012426609473880784, 0.026532189526576124, 0.29656057182850487,
+  1.7848265399172913, 5.463784911164114, 6.657904643501103,
 ];
 const AS241_F = [
-  2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5, 7.868691311456132591e-4,
-  0.0148753612908506148525, 0.13692988092273580531, 0.59983220655588793769, 1,
+  2.0442631033899397e-15, 1.421511758316446e-7, 1.8463183175100548e-5, 0.0007868691311456133, 0.014875361290850615,
+  0.1369298809227358, 0.599832206555888, 1,
 ];
 
 function horner(coefficients: readonly number[], x: number): number {
@@ -301,6 +298,7 @@ export function normalQuantile(p: number): number {
   const tail = q < 0 ? p : 1 - p;
   if (tail <= 0) return q < 0 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   const r = Math.sqrt(-Math.log(tail));
-  const x = r <= 5 ? horner(AS241_C, r - 1.6) / horner(AS241_D, r - 1.6) : horner(AS241_E, r - 5) / horner(AS241_F, r - 5);
+  const x =
+    r <= 5 ? horner(AS241_C, r - 1.6) / horner(AS241_D, r - 1.6) : horner(AS241_E, r - 5) / horner(AS241_F, r - 5);
   return q < 0 ? -x : x;
 }

@@ -129,15 +129,20 @@ function protoPortKey(proto: 'tcp' | 'udp' | 'sctp', port: number): Uint8Array {
 
 /**
  * The order `nft list` prints a named set's elements in: nft sorts them by key value (src/expression.c,
- * expr_msort_cmp), the key's bytes read as one host-endian — on x86 little-endian — integer, so the last
- * byte weighs most: 172.30.0.45 lists before 10.0.0.46, "tcp . 3002" before "tcp . 3003".
+ * expr_msort_cmp). A plain address key is a number, so addresses come out ascending; a concatenation's value
+ * is its components' bytes read as one host-endian — on x86 little-endian — integer, so there the last byte
+ * weighs most: "172.30.0.45 . tcp . 80" lists before "10.0.0.46 . tcp . 80", "tcp . 3002" before "tcp . 3003".
  */
-function compareKeys(a: NftElement, b: NftElement): number {
-  for (let i = a.key.length - 1; i >= 0; i--) {
-    const d = (a.key[i] ?? 0) - (b.key[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+function compareKeys(concat: boolean): (a: NftElement, b: NftElement) => number {
+  return (a, b) => {
+    const n = a.key.length;
+    for (let j = 0; j < n; j++) {
+      const i = concat ? n - 1 - j : j;
+      const d = (a.key[i] ?? 0) - (b.key[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return 0;
+  };
 }
 
 /** nft's time_print: "3h", "1h2m5s", "1d". */
@@ -568,8 +573,8 @@ function traversal(trace: TargetTrace): NftablesTraversal {
 }
 
 /** nft's element list: `perLine` elements per line, continuation lines indented under the first element. */
-function printElements(elements: readonly NftElement[], perLine: number): string {
-  const sorted = [...elements].sort(compareKeys);
+function printElements(elements: readonly NftElement[], perLine: number, concat: boolean): string {
+  const sorted = [...elements].sort(compareKeys(concat));
   const lines: string[] = [];
   for (let i = 0; i < sorted.length; i += perLine) {
     lines.push(
@@ -590,7 +595,9 @@ function print(sets: readonly NftSet[], chains: readonly NftChain[]): string {
       lines.push('\t\tsize 65535', '\t\tflags dynamic,timeout', `\t\ttimeout ${nftDuration(s.dynamicTimeoutSeconds)}`);
     }
     if (s.comment !== null) lines.push(`\t\tcomment "${s.comment}"`);
-    if (s.elements.length > 0) lines.push(`\t\telements = ${printElements(s.elements, s.perLine)}`);
+    if (s.elements.length > 0) {
+      lines.push(`\t\telements = ${printElements(s.elements, s.perLine, s.type.includes(' . '))}`);
+    }
     lines.push('\t}');
     blocks.push(lines.join('\n'));
   }

@@ -15,7 +15,6 @@ import type {
   EndpointSlicePort,
   IPFamily,
   Node,
-  Protocol,
   Service,
   ServicePort,
   ServiceType,
@@ -212,10 +211,12 @@ function nodeFromShorthand(n: NodeShorthandValue): Node {
 function serviceFromObject(obj: ServiceObjectValue, path: string, issues: Issues): Service {
   const spec = obj.spec;
   const type = spec.type ?? 'ClusterIP';
-  const given = spec.clusterIPs && spec.clusterIPs.length > 0 ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
+  const given =
+    spec.clusterIPs && spec.clusterIPs.length > 0 ? spec.clusterIPs : spec.clusterIP ? [spec.clusterIP] : [];
   // "None" is a headless Service and ExternalName has no cluster IP: kube-proxy skips both
   // (ShouldSkipService in pkg/proxy/util).
-  const clusterIPs = type === 'ExternalName' || given[0] === 'None' ? [] : given.filter((ip) => ip !== '' && ip !== 'None');
+  const clusterIPs =
+    type === 'ExternalName' || given[0] === 'None' ? [] : given.filter((ip) => ip !== '' && ip !== 'None');
   const annotations = { ...(obj.metadata.annotations ?? {}) };
   const externalTrafficPolicy = spec.externalTrafficPolicy ?? 'Cluster';
   const ingress = obj.status?.loadBalancer?.ingress ?? [];
@@ -235,14 +236,16 @@ function serviceFromObject(obj: ServiceObjectValue, path: string, issues: Issues
     name: obj.metadata.name,
     type,
     clusterIPs,
-    ipFamilies: spec.ipFamilies && spec.ipFamilies.length > 0 ? [...spec.ipFamilies] : defaultFamilies(type, clusterIPs),
+    ipFamilies:
+      spec.ipFamilies && spec.ipFamilies.length > 0 ? [...spec.ipFamilies] : defaultFamilies(type, clusterIPs),
     externalIPs: [...(spec.externalIPs ?? [])],
     loadBalancerIPs,
     // kube-proxy trims the ranges because API validation lets whitespace through (serviceport.go).
     loadBalancerSourceRanges: (spec.loadBalancerSourceRanges ?? []).map((r) => r.trim()),
     ports,
     sessionAffinity: spec.sessionAffinity ?? 'None',
-    sessionAffinityTimeoutSeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS,
+    sessionAffinityTimeoutSeconds:
+      spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_TIMEOUT_SECONDS,
     internalTrafficPolicy: spec.internalTrafficPolicy ?? 'Cluster',
     externalTrafficPolicy,
     // Only a LoadBalancer with externalTrafficPolicy Local has one (apiservice.NeedsHealthCheck).
@@ -272,7 +275,10 @@ class Allocator {
         ip = `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
       } else {
         const n = this.nextV6++;
-        ip = n < 0x10000 ? `fd00:10:96::${n.toString(16)}` : `fd00:10:96::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
+        ip =
+          n < 0x10000
+            ? `fd00:10:96::${n.toString(16)}`
+            : `fd00:10:96::${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
       }
       if (!this.usedIPs.has(ip)) return ip;
     }
@@ -295,7 +301,10 @@ function serviceFromShorthand(s: ServiceShorthandValue, path: string, alloc: All
   const given = s.clusterIPs ?? (s.clusterIP === undefined ? undefined : [s.clusterIP]);
   const givenFamilies = given?.[0] === 'None' ? undefined : given?.map((ip) => familyOf(ip) ?? 'IPv4');
   if (s.ipFamilies !== undefined && givenFamilies !== undefined && s.ipFamilies.join() !== givenFamilies.join())
-    issues.add(`${path}.ipFamilies`, `${s.ipFamilies.join(', ')} does not match the cluster IPs (${givenFamilies.join(', ')})`);
+    issues.add(
+      `${path}.ipFamilies`,
+      `${s.ipFamilies.join(', ')} does not match the cluster IPs (${givenFamilies.join(', ')})`,
+    );
   const ipFamilies = s.ipFamilies ?? givenFamilies ?? ['IPv4'];
   const clusterIPs =
     given === undefined ? ipFamilies.map((f) => alloc.clusterIP(f)) : given[0] === 'None' ? [] : [...given];
@@ -315,7 +324,10 @@ function serviceFromShorthand(s: ServiceShorthandValue, path: string, alloc: All
   const externalTrafficPolicy = s.externalTrafficPolicy ?? 'Cluster';
   const needsHealthCheck = type === 'LoadBalancer' && externalTrafficPolicy === 'Local';
   if (s.healthCheckNodePort !== undefined && !needsHealthCheck)
-    issues.add(`${path}.healthCheckNodePort`, 'only a LoadBalancer with externalTrafficPolicy Local has a health-check node port');
+    issues.add(
+      `${path}.healthCheckNodePort`,
+      'only a LoadBalancer with externalTrafficPolicy Local has a health-check node port',
+    );
   const annotations = { ...(s.annotations ?? {}) };
   if (s.topologyMode !== undefined) annotations[ANNOTATION_TOPOLOGY_MODE] = s.topologyMode;
   return {
@@ -450,13 +462,17 @@ function sliceFromShorthand(
     }
   }
   const first = s.endpoints[0];
-  const addressType = s.addressType ?? (first === undefined ? undefined : familyOf(first.address)) ?? svc.ipFamilies[0] ?? 'IPv4';
+  const addressType =
+    s.addressType ?? (first === undefined ? undefined : familyOf(first.address)) ?? svc.ipFamilies[0] ?? 'IPv4';
   const endpoints = s.endpoints.map((e, j): Endpoint => {
     if (!fitsAddressType(e.address, addressType))
       issues.add(`${path}.endpoints[${j}].address`, addressTypeMessage(e.address, addressType));
     const node = e.node === undefined ? undefined : nodes.get(e.node);
     if (e.node !== undefined && node === undefined)
-      issues.add(`${path}.endpoints[${j}].node`, `no node "${e.node}" in the snapshot; its nodes: ${listNames([...nodes.keys()])}`);
+      issues.add(
+        `${path}.endpoints[${j}].node`,
+        `no node "${e.node}" in the snapshot; its nodes: ${listNames([...nodes.keys()])}`,
+      );
     const ready = e.ready ?? true;
     return {
       address: e.address,
@@ -483,7 +499,11 @@ function slicesFromLegacy(obj: LegacyEndpointsValue, path: string, issues: Issue
   const name = obj.metadata.name;
   const slices: EndpointSlice[] = [];
   (obj.subsets ?? []).forEach((subset, i) => {
-    const ports = (subset.ports ?? []).map((p) => ({ name: p.name ?? '', protocol: p.protocol ?? 'TCP', port: p.port }));
+    const ports = (subset.ports ?? []).map((p) => ({
+      name: p.name ?? '',
+      protocol: p.protocol ?? 'TCP',
+      port: p.port,
+    }));
     const byFamily: Record<IPFamily, Endpoint[]> = { IPv4: [], IPv6: [] };
     const add = (list: typeof subset.addresses, ready: boolean, key: string) => {
       (list ?? []).forEach((a, j) => {
@@ -553,9 +573,11 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
       else if (item.kind === 'Endpoints') legacy.push({ value: item, path });
     });
   } else {
-    snapshot.nodes?.forEach((value, i) => nodeEntries.push({ value, path: `${base}.nodes[${i}]` }));
-    snapshot.services?.forEach((value, i) => serviceEntries.push({ value, path: `${base}.services[${i}]` }));
-    snapshot.endpointSlices?.forEach((value, i) => sliceEntries.push({ value, path: `${base}.endpointSlices[${i}]` }));
+    for (const [i, value] of (snapshot.nodes ?? []).entries()) nodeEntries.push({ value, path: `${base}.nodes[${i}]` });
+    for (const [i, value] of (snapshot.services ?? []).entries())
+      serviceEntries.push({ value, path: `${base}.services[${i}]` });
+    for (const [i, value] of (snapshot.endpointSlices ?? []).entries())
+      sliceEntries.push({ value, path: `${base}.endpointSlices[${i}]` });
   }
 
   const nodes: Node[] = [];
@@ -605,13 +627,17 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
     for (const ip of svc.clusterIPs) {
       const owner = claim(ipOwner, ip, key);
       if (owner !== undefined)
-        issues.add(shorthand ? `${path}.clusterIP` : `${path}.spec.clusterIPs`, `cluster IP ${ip} is also the cluster IP of "${owner}"`);
+        issues.add(
+          shorthand ? `${path}.clusterIP` : `${path}.spec.clusterIPs`,
+          `cluster IP ${ip} is also the cluster IP of "${owner}"`,
+        );
     }
     const portNumbers = [...new Set([...svc.ports.map((p) => p.nodePort), svc.healthCheckNodePort])];
     for (const nodePort of portNumbers) {
       if (nodePort === 0) continue;
       const owner = claim(nodePortOwner, nodePort, key);
-      if (owner !== undefined) issues.add(`${path}${shorthand ? '' : '.spec'}.ports`, `node port ${nodePort} is also used by "${owner}"`);
+      if (owner !== undefined)
+        issues.add(`${path}${shorthand ? '' : '.spec'}.ports`, `node port ${nodePort} is also used by "${owner}"`);
     }
     services.push(svc);
     index.byKey.set(key, svc);
@@ -651,7 +677,8 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
   const servicesWithSlices = new Set(endpointSlices.map((s) => `${s.namespace}/${s.serviceName}`));
   for (const { value, path } of legacy) {
     const key = `${value.metadata.namespace ?? 'default'}/${value.metadata.name}`;
-    if (index.byKey.has(key) && !servicesWithSlices.has(key)) endpointSlices.push(...slicesFromLegacy(value, path, issues));
+    if (index.byKey.has(key) && !servicesWithSlices.has(key))
+      endpointSlices.push(...slicesFromLegacy(value, path, issues));
   }
 
   issues.throwIfAny(base);

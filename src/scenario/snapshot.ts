@@ -29,11 +29,9 @@ export const QUANTITY_PATTERN = /^(\d+(\.\d*)?|\.\d+)([numkMGTPE]|[KMGTPE]i|[eE]
 const PortNumber = z.number().int().min(1).max(65535);
 
 /** IANA_SVC_NAME as the API server validates a named port: 1–15 of [a-z0-9-], a letter, no leading, trailing or double hyphen. */
-const PortName = z
-  .string()
-  .regex(/^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/, {
-    error: 'must be an IANA service name: 1-15 lower-case letters, digits and single hyphens, with a letter',
-  });
+const PortName = z.string().regex(/^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/, {
+  error: 'must be an IANA service name: 1-15 lower-case letters, digits and single hyphens, with a letter',
+});
 
 const TargetPort = z.union([PortNumber, PortName], {
   error: 'must be a port number (1-65535) or a named container port',
@@ -74,18 +72,23 @@ const CpuQuantity = z.union([z.string().regex(QUANTITY_PATTERN), z.number().nonn
 
 const ObjectMeta = z
   .looseObject({
-    name: z.string().min(1).meta({ description: 'Object name.', examples: ['demo-svc'] }),
+    name: z
+      .string()
+      .min(1)
+      .meta({ description: 'Object name.', examples: ['demo-svc'] }),
     namespace: z
       .string()
       .min(1)
       .nullish()
       .meta({ description: 'Namespace; default "default" (ignored for Nodes).', examples: ['default'] }),
     labels: StringMap.nullish().meta({
-      description: 'Labels. Read: topology.kubernetes.io/zone and region, node-role.kubernetes.io/*, kubernetes.io/service-name.',
+      description:
+        'Labels. Read: topology.kubernetes.io/zone and region, node-role.kubernetes.io/*, kubernetes.io/service-name.',
       examples: [{ 'topology.kubernetes.io/zone': 'eu-central-1a' }],
     }),
     annotations: StringMap.nullish().meta({
-      description: 'Annotations. Read: service.kubernetes.io/topology-mode and service.kubernetes.io/topology-aware-hints.',
+      description:
+        'Annotations. Read: service.kubernetes.io/topology-mode and service.kubernetes.io/topology-aware-hints.',
       examples: [{ 'service.kubernetes.io/topology-mode': 'Auto' }],
     }),
   })
@@ -96,7 +99,8 @@ const NodeStatus = z
     allocatable: z
       .looseObject({
         cpu: CpuQuantity.nullish().meta({
-          description: 'Allocatable CPU (quantity). Missing means 0, which disables topology hints as in the EndpointSlice controller.',
+          description:
+            'Allocatable CPU (quantity). Missing means 0, which disables topology hints as in the EndpointSlice controller.',
           examples: ['3920m', '4'],
         }),
       })
@@ -124,7 +128,10 @@ const NodeStatus = z
       .meta({ description: 'Node conditions; the node is ready only when its Ready condition is True.' }),
     nodeInfo: z
       .looseObject({
-        kubeletVersion: z.string().nullish().meta({ description: 'Kubelet version.', examples: ['v1.33.2'] }),
+        kubeletVersion: z
+          .string()
+          .nullish()
+          .meta({ description: 'Kubelet version.', examples: ['v1.33.2'] }),
         kubeProxyVersion: z
           .string()
           .nullish()
@@ -144,8 +151,10 @@ const nodeFields = {
 const serviceSpec = z
   .looseObject({
     type: ServiceTypeEnum.nullish().meta({ description: 'Service type; default ClusterIP.', examples: ['ClusterIP'] }),
-    clusterIP: ClusterIPValue.nullish()
-      .meta({ description: 'Primary cluster IP; "None" makes the Service headless.', examples: ['10.96.12.34', 'None'] }),
+    clusterIP: ClusterIPValue.nullish().meta({
+      description: 'Primary cluster IP; "None" makes the Service headless.',
+      examples: ['10.96.12.34', 'None'],
+    }),
     clusterIPs: z
       .array(ClusterIPValue)
       .max(2)
@@ -155,7 +164,10 @@ const serviceSpec = z
       .array(IPFamily)
       .max(2)
       .nullish()
-      .meta({ description: 'IP families; default the families of the cluster IPs, else [IPv4].', examples: [['IPv4']] }),
+      .meta({
+        description: 'IP families; default the families of the cluster IPs, else [IPv4].',
+        examples: [['IPv4']],
+      }),
     externalIPs: z
       .array(IPAddress)
       .nullish()
@@ -179,7 +191,10 @@ const serviceSpec = z
           name: z
             .string()
             .nullish()
-            .meta({ description: 'Port name; default "" (required when the Service has several ports).', examples: ['http'] }),
+            .meta({
+              description: 'Port name; default "" (required when the Service has several ports).',
+              examples: ['http'],
+            }),
           protocol: Protocol.nullish().meta({ description: 'Protocol; default TCP.', examples: ['TCP'] }),
           port: PortNumber.meta({ description: 'Service port.', examples: [80] }),
           targetPort: TargetPort.nullish().meta({
@@ -194,7 +209,10 @@ const serviceSpec = z
       )
       .nullish()
       .meta({ description: 'Service ports.' }),
-    sessionAffinity: SessionAffinityEnum.nullish().meta({ description: 'Session affinity; default None.', examples: ['ClientIP'] }),
+    sessionAffinity: SessionAffinityEnum.nullish().meta({
+      description: 'Session affinity; default None.',
+      examples: ['ClientIP'],
+    }),
     sessionAffinityConfig: z
       .looseObject({
         clientIP: z
@@ -221,10 +239,13 @@ const serviceSpec = z
       description: 'Health-check node port of a LoadBalancer Service with externalTrafficPolicy Local.',
       examples: [32001],
     }),
-    trafficDistribution: z.string().nullish().meta({
-      description: 'Traffic distribution preference (PreferClose, PreferSameZone, PreferSameNode); default none.',
-      examples: ['PreferClose'],
-    }),
+    trafficDistribution: z
+      .string()
+      .nullish()
+      .meta({
+        description: 'Traffic distribution preference (PreferClose, PreferSameZone, PreferSameNode); default none.',
+        examples: ['PreferClose'],
+      }),
   })
   .meta({ description: 'Service spec; fields not listed (selector, ...) are ignored.' });
 
@@ -239,11 +260,17 @@ const serviceStatus = z
               hostname: z
                 .string()
                 .nullish()
-                .meta({ description: 'Ingress hostname (not an IP: ignored by kube-proxy).', examples: ['lb.example.com'] }),
-              ipMode: z.enum(['VIP', 'Proxy']).nullish().meta({
-                description: 'VIP (default) or Proxy; kube-proxy programs no rules for Proxy-mode ingress IPs.',
-                examples: ['VIP'],
-              }),
+                .meta({
+                  description: 'Ingress hostname (not an IP: ignored by kube-proxy).',
+                  examples: ['lb.example.com'],
+                }),
+              ipMode: z
+                .enum(['VIP', 'Proxy'])
+                .nullish()
+                .meta({
+                  description: 'VIP (default) or Proxy; kube-proxy programs no rules for Proxy-mode ingress IPs.',
+                  examples: ['VIP'],
+                }),
             }),
           )
           .nullish()
@@ -265,9 +292,10 @@ const ConditionFlag = z.boolean().nullish();
 
 const SliceEndpoint = z
   .looseObject({
-    addresses: z
-      .tuple([z.string().min(1)], z.string().min(1))
-      .meta({ description: 'Endpoint addresses (at least one); kube-proxy uses the first.', examples: [['10.244.1.7']] }),
+    addresses: z.tuple([z.string().min(1)], z.string().min(1)).meta({
+      description: 'Endpoint addresses (at least one); kube-proxy uses the first.',
+      examples: [['10.244.1.7']],
+    }),
     conditions: z
       .looseObject({
         ready: ConditionFlag.meta({ description: 'Ready; unset means true.', examples: [true] }),
@@ -276,8 +304,14 @@ const SliceEndpoint = z
       })
       .nullish()
       .meta({ description: 'Endpoint conditions.' }),
-    nodeName: z.string().nullish().meta({ description: 'Node hosting the endpoint.', examples: ['node-a1'] }),
-    zone: z.string().nullish().meta({ description: 'Zone of the endpoint.', examples: ['eu-central-1a'] }),
+    nodeName: z
+      .string()
+      .nullish()
+      .meta({ description: 'Node hosting the endpoint.', examples: ['node-a1'] }),
+    zone: z
+      .string()
+      .nullish()
+      .meta({ description: 'Zone of the endpoint.', examples: ['eu-central-1a'] }),
     hints: z
       .looseObject({
         forZones: z
@@ -293,8 +327,14 @@ const SliceEndpoint = z
       .meta({ description: 'Topology hints.' }),
     targetRef: z
       .looseObject({
-        kind: z.string().nullish().meta({ description: 'Referenced kind.', examples: ['Pod'] }),
-        name: z.string().nullish().meta({ description: 'Referenced name.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
+        kind: z
+          .string()
+          .nullish()
+          .meta({ description: 'Referenced kind.', examples: ['Pod'] }),
+        name: z
+          .string()
+          .nullish()
+          .meta({ description: 'Referenced name.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
       })
       .nullish()
       .meta({ description: 'The object (normally a Pod) behind the endpoint.' }),
@@ -311,7 +351,10 @@ const endpointSliceFields = {
   ports: z
     .array(
       z.looseObject({
-        name: z.string().nullish().meta({ description: 'Port name matching a Service port name; default "".', examples: ['http'] }),
+        name: z
+          .string()
+          .nullish()
+          .meta({ description: 'Port name matching a Service port name; default "".', examples: ['http'] }),
         protocol: Protocol.nullish().meta({ description: 'Protocol; default TCP.', examples: ['TCP'] }),
         port: PortNumber.nullish().meta({
           description: 'Port the endpoints listen on; a port without a number is ignored, as kube-proxy does.',
@@ -325,12 +368,24 @@ const endpointSliceFields = {
 
 const LegacyAddress = z
   .looseObject({
-    ip: z.string().min(1).meta({ description: 'Endpoint IP.', examples: ['10.244.1.7'] }),
-    nodeName: z.string().nullish().meta({ description: 'Node hosting the endpoint.', examples: ['node-a1'] }),
+    ip: z
+      .string()
+      .min(1)
+      .meta({ description: 'Endpoint IP.', examples: ['10.244.1.7'] }),
+    nodeName: z
+      .string()
+      .nullish()
+      .meta({ description: 'Node hosting the endpoint.', examples: ['node-a1'] }),
     targetRef: z
       .looseObject({
-        kind: z.string().nullish().meta({ description: 'Referenced kind.', examples: ['Pod'] }),
-        name: z.string().nullish().meta({ description: 'Referenced name.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
+        kind: z
+          .string()
+          .nullish()
+          .meta({ description: 'Referenced kind.', examples: ['Pod'] }),
+        name: z
+          .string()
+          .nullish()
+          .meta({ description: 'Referenced name.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
       })
       .nullish()
       .meta({ description: 'The Pod behind the address.' }),
@@ -348,7 +403,10 @@ const endpointsFields = {
         ports: z
           .array(
             z.looseObject({
-              name: z.string().nullish().meta({ description: 'Port name; default "".', examples: ['http'] }),
+              name: z
+                .string()
+                .nullish()
+                .meta({ description: 'Port name; default "".', examples: ['http'] }),
               port: PortNumber.meta({ description: 'Port number.', examples: [8080] }),
               protocol: Protocol.nullish().meta({ description: 'Protocol; default TCP.', examples: ['TCP'] }),
             }),
@@ -373,7 +431,10 @@ export const ServiceObject = z
 
 /** A discovery.k8s.io/v1 EndpointSlice; the kind may be omitted in the compact form. */
 export const EndpointSliceObject = z
-  .looseObject({ kind: z.literal('EndpointSlice').optional().meta({ description: 'EndpointSlice.' }), ...endpointSliceFields })
+  .looseObject({
+    kind: z.literal('EndpointSlice').optional().meta({ description: 'EndpointSlice.' }),
+    ...endpointSliceFields,
+  })
   .meta({ description: 'A discovery.k8s.io/v1 EndpointSlice as kubectl prints it.' });
 
 const KNOWN_KINDS = new Set(['Node', 'Service', 'EndpointSlice', 'Endpoints', 'Pod']);
@@ -394,7 +455,10 @@ const ListItemUnion = z.discriminatedUnion(
       description: 'A legacy v1 Endpoints object, read only for a Service that has no EndpointSlice.',
     }),
     z
-      .looseObject({ kind: z.literal('Pod'), apiVersion: z.literal('v1').optional().meta({ description: 'Always v1.' }) })
+      .looseObject({
+        kind: z.literal('Pod'),
+        apiVersion: z.literal('v1').optional().meta({ description: 'Always v1.' }),
+      })
       .meta({ description: 'A Pod: accepted and ignored.' }),
   ],
   {
@@ -418,27 +482,44 @@ const ZoneName = z.string().min(1);
 
 export const NodeShorthand = z
   .strictObject({
-    name: z.string().min(1).meta({ description: 'Node name.', examples: ['node-a1'] }),
+    name: z
+      .string()
+      .min(1)
+      .meta({ description: 'Node name.', examples: ['node-a1'] }),
     zone: ZoneName.optional().meta({
       description: 'Zone (sets the topology.kubernetes.io/zone label); default none.',
       examples: ['eu-central-1a'],
     }),
-    region: z.string().min(1).optional().meta({
-      description: 'Region (sets the topology.kubernetes.io/region label); default none.',
-      examples: ['eu-central-1'],
-    }),
+    region: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({
+        description: 'Region (sets the topology.kubernetes.io/region label); default none.',
+        examples: ['eu-central-1'],
+      }),
     cpu: CpuQuantity.optional().meta({
       description:
         'Allocatable CPU, cores or a quantity; default 1. Topology hints use the ratio between zones, conntrack sizing the value.',
       examples: [4, '3920m'],
     }),
     ip: IPAddress.optional().meta({ description: 'Node InternalIP; default none.', examples: ['10.0.1.11'] }),
-    ready: z.boolean().optional().meta({ description: 'Ready condition; default true.', examples: [true] }),
-    controlPlane: z.boolean().optional().meta({
-      description: 'Control-plane node (sets node-role.kubernetes.io/control-plane); default false.',
-      examples: [false],
-    }),
-    kubeletVersion: z.string().min(1).optional().meta({ description: 'Kubelet version; default unknown.', examples: ['v1.33.2'] }),
+    ready: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Ready condition; default true.', examples: [true] }),
+    controlPlane: z
+      .boolean()
+      .optional()
+      .meta({
+        description: 'Control-plane node (sets node-role.kubernetes.io/control-plane); default false.',
+        examples: [false],
+      }),
+    kubeletVersion: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Kubelet version; default unknown.', examples: ['v1.33.2'] }),
     kubeProxyVersion: z
       .string()
       .min(1)
@@ -449,26 +530,48 @@ export const NodeShorthand = z
       examples: [{ 'kubernetes.io/hostname': 'node-a1' }],
     }),
   })
-  .meta({ description: 'A node in shorthand.', examples: [{ name: 'node-a1', zone: 'eu-central-1a', cpu: 4, ip: '10.0.1.11' }] });
+  .meta({
+    description: 'A node in shorthand.',
+    examples: [{ name: 'node-a1', zone: 'eu-central-1a', cpu: 4, ip: '10.0.1.11' }],
+  });
 
 const ServicePortShorthand = z
   .strictObject({
-    name: z.string().optional().meta({ description: 'Port name; default "" (required when there are several ports).', examples: ['http'] }),
+    name: z
+      .string()
+      .optional()
+      .meta({ description: 'Port name; default "" (required when there are several ports).', examples: ['http'] }),
     port: PortNumber.meta({ description: 'Service port.', examples: [80] }),
-    targetPort: TargetPort.optional().meta({ description: 'Container port number or name; default port.', examples: [8080] }),
-    nodePort: z.number().int().min(1).max(65535).optional().meta({
-      description:
-        'Node port; NodePort and LoadBalancer only. Default: allocated from 30000 upwards in snapshot order, skipping ports in use.',
-      examples: [30080],
+    targetPort: TargetPort.optional().meta({
+      description: 'Container port number or name; default port.',
+      examples: [8080],
     }),
+    nodePort: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({
+        description:
+          'Node port; NodePort and LoadBalancer only. Default: allocated from 30000 upwards in snapshot order, skipping ports in use.',
+        examples: [30080],
+      }),
     protocol: Protocol.optional().meta({ description: 'Protocol; default TCP.', examples: ['TCP'] }),
   })
   .meta({ description: 'A Service port in shorthand.', examples: [{ name: 'http', port: 80, targetPort: 8080 }] });
 
 export const ServiceShorthand = z
   .strictObject({
-    name: z.string().min(1).meta({ description: 'Service name.', examples: ['demo-svc'] }),
-    namespace: z.string().min(1).optional().meta({ description: 'Namespace; default "default".', examples: ['default'] }),
+    name: z
+      .string()
+      .min(1)
+      .meta({ description: 'Service name.', examples: ['demo-svc'] }),
+    namespace: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Namespace; default "default".', examples: ['default'] }),
     type: z
       .enum(['ClusterIP', 'NodePort', 'LoadBalancer'])
       .optional()
@@ -479,35 +582,50 @@ export const ServiceShorthand = z
       .meta({ anyOf: [{ const: 'None' }, ...IP_FORMATS] })
       .optional()
       .meta({
-      description:
-        'Cluster IP, or "None" for a headless Service. Default: allocated from 10.96.0.0/12 (fd00:10:96::/96 for IPv6) in snapshot order, skipping IPs in use.',
-      examples: ['10.96.12.34', 'None'],
-    }),
+        description:
+          'Cluster IP, or "None" for a headless Service. Default: allocated from 10.96.0.0/12 (fd00:10:96::/96 for IPv6) in snapshot order, skipping IPs in use.',
+        examples: ['10.96.12.34', 'None'],
+      }),
     clusterIPs: z
       .array(IPAddress)
       .min(1)
       .max(2)
       .optional()
-      .meta({ description: 'Dual-stack cluster IPs, one per family; the first must equal clusterIP when both are given.', examples: [['10.96.12.34', 'fd00:10:96::1234']] }),
+      .meta({
+        description: 'Dual-stack cluster IPs, one per family; the first must equal clusterIP when both are given.',
+        examples: [['10.96.12.34', 'fd00:10:96::1234']],
+      }),
     ipFamilies: z
       .array(IPFamily)
       .min(1)
       .max(2)
       .optional()
-      .meta({ description: 'IP families; default the families of the cluster IPs, else [IPv4].', examples: [['IPv4']] }),
+      .meta({
+        description: 'IP families; default the families of the cluster IPs, else [IPv4].',
+        examples: [['IPv4']],
+      }),
     ports: z.array(ServicePortShorthand).meta({ description: 'Service ports.' }),
-    sessionAffinity: SessionAffinityEnum.optional().meta({ description: 'Session affinity; default None.', examples: ['ClientIP'] }),
+    sessionAffinity: SessionAffinityEnum.optional().meta({
+      description: 'Session affinity; default None.',
+      examples: ['ClientIP'],
+    }),
     sessionAffinityTimeoutSeconds: AffinityTimeout.optional().meta({
       description: 'ClientIP affinity timeout in seconds; default 10800.',
       examples: [10800],
     }),
     internalTrafficPolicy: TrafficPolicyEnum.optional().meta({ description: 'Default Cluster.', examples: ['Local'] }),
     externalTrafficPolicy: TrafficPolicyEnum.optional().meta({ description: 'Default Cluster.', examples: ['Local'] }),
-    healthCheckNodePort: z.number().int().min(1).max(65535).optional().meta({
-      description:
-        'Health-check node port; LoadBalancer with externalTrafficPolicy Local only. Default: allocated like nodePort.',
-      examples: [32001],
-    }),
+    healthCheckNodePort: z
+      .number()
+      .int()
+      .min(1)
+      .max(65535)
+      .optional()
+      .meta({
+        description:
+          'Health-check node port; LoadBalancer with externalTrafficPolicy Local only. Default: allocated like nodePort.',
+        examples: [32001],
+      }),
     trafficDistribution: z
       .enum(['PreferClose', 'PreferSameZone', 'PreferSameNode'])
       .optional()
@@ -515,12 +633,18 @@ export const ServiceShorthand = z
     topologyMode: z
       .enum(['Auto', 'Disabled'])
       .optional()
-      .meta({ description: 'Sets the service.kubernetes.io/topology-mode annotation; default none.', examples: ['Auto'] }),
+      .meta({
+        description: 'Sets the service.kubernetes.io/topology-mode annotation; default none.',
+        examples: ['Auto'],
+      }),
     loadBalancerIPs: z
       .array(IPAddress)
       .optional()
       .meta({ description: 'Load-balancer ingress IPs (LoadBalancer); default none.', examples: [['203.0.113.10']] }),
-    externalIPs: z.array(IPAddress).optional().meta({ description: 'External IPs; default none.', examples: [['192.0.2.10']] }),
+    externalIPs: z
+      .array(IPAddress)
+      .optional()
+      .meta({ description: 'External IPs; default none.', examples: [['192.0.2.10']] }),
     loadBalancerSourceRanges: z
       .array(z.string())
       .optional()
@@ -538,43 +662,83 @@ export const ServiceShorthand = z
 const EndpointShorthand = z
   .strictObject({
     address: IPAddress.meta({ description: 'Pod IP.', examples: ['10.244.1.7'] }),
-    node: z.string().min(1).optional().meta({ description: 'Node name (must be a node of the snapshot); default none.', examples: ['node-a1'] }),
+    node: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Node name (must be a node of the snapshot); default none.', examples: ['node-a1'] }),
     zone: ZoneName.optional().meta({ description: "Zone; default the node's zone.", examples: ['eu-central-1a'] }),
-    ready: z.boolean().optional().meta({ description: 'Default true.', examples: [true] }),
-    serving: z.boolean().optional().meta({ description: 'Default the value of ready.', examples: [true] }),
-    terminating: z.boolean().optional().meta({ description: 'Default false.', examples: [false] }),
-    hints: z.array(ZoneName).optional().meta({ description: 'Zone hints (hints.forZones); default none.', examples: [['eu-central-1a']] }),
+    ready: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Default true.', examples: [true] }),
+    serving: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Default the value of ready.', examples: [true] }),
+    terminating: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Default false.', examples: [false] }),
+    hints: z
+      .array(ZoneName)
+      .optional()
+      .meta({ description: 'Zone hints (hints.forZones); default none.', examples: [['eu-central-1a']] }),
     nodeHints: z
       .array(z.string().min(1))
       .optional()
       .meta({ description: 'Node hints (hints.forNodes); default none.', examples: [['node-a1']] }),
-    pod: z.string().min(1).optional().meta({ description: 'Pod name; default none.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
+    pod: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Pod name; default none.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
   })
-  .meta({ description: 'An endpoint in shorthand.', examples: [{ address: '10.244.1.7', node: 'node-a1', ready: true }] });
+  .meta({
+    description: 'An endpoint in shorthand.',
+    examples: [{ address: '10.244.1.7', node: 'node-a1', ready: true }],
+  });
 
 export const EndpointsShorthand = z
   .strictObject({
-    service: z.string().min(1).meta({
-      description: 'The Service: "namespace/name", or a name that is unique across namespaces.',
-      examples: ['default/demo-svc', 'demo-svc'],
+    service: z
+      .string()
+      .min(1)
+      .meta({
+        description: 'The Service: "namespace/name", or a name that is unique across namespaces.',
+        examples: ['default/demo-svc', 'demo-svc'],
+      }),
+    name: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'Slice name; default "<service>-<n>".', examples: ['demo-svc-7xk2p'] }),
+    addressType: IPFamily.optional().meta({
+      description: 'Default the family of the first address.',
+      examples: ['IPv4'],
     }),
-    name: z.string().min(1).optional().meta({ description: 'Slice name; default "<service>-<n>".', examples: ['demo-svc-7xk2p'] }),
-    addressType: IPFamily.optional().meta({ description: 'Default the family of the first address.', examples: ['IPv4'] }),
     ports: z
       .array(
         z
           .strictObject({
-            name: z.string().optional().meta({
-              description: "Service port name; default the name of the Service's only port (required when it has several).",
-              examples: ['http'],
-            }),
+            name: z
+              .string()
+              .optional()
+              .meta({
+                description:
+                  "Service port name; default the name of the Service's only port (required when it has several).",
+                examples: ['http'],
+              }),
             port: PortNumber.meta({ description: 'Port the endpoints listen on.', examples: [8080] }),
-            protocol: Protocol.optional().meta({ description: 'Default the protocol of the named Service port, else TCP.', examples: ['TCP'] }),
+            protocol: Protocol.optional().meta({
+              description: 'Default the protocol of the named Service port, else TCP.',
+              examples: ['TCP'],
+            }),
           })
           .meta({ description: 'An endpoint port.' }),
       )
       .optional()
-      .meta({ description: "Endpoint ports; default one per Service port, at its numeric targetPort." }),
+      .meta({ description: 'Endpoint ports; default one per Service port, at its numeric targetPort.' }),
     endpoints: z.array(EndpointShorthand).meta({ description: 'The endpoints.' }),
   })
   .meta({
@@ -584,12 +748,16 @@ export const EndpointsShorthand = z
 
 /** Compact entries: a full Kubernetes object when `apiVersion`, `kind` or `metadata` is present, else the shorthand. */
 function objectOrShorthand<O extends z.ZodType, S extends z.ZodType>(object: O, shorthand: S) {
-  return z.preprocess((value, ctx) => {
-    const schema = isRecord(value) && ('apiVersion' in value || 'kind' in value || 'metadata' in value) ? object : shorthand;
-    const result = schema.safeParse(value);
-    if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue });
-    return value;
-  }, z.union([object, shorthand]));
+  return z.preprocess(
+    (value, ctx) => {
+      const schema =
+        isRecord(value) && ('apiVersion' in value || 'kind' in value || 'metadata' in value) ? object : shorthand;
+      const result = schema.safeParse(value);
+      if (!result.success) for (const issue of result.error.issues) ctx.addIssue({ ...issue });
+      return value;
+    },
+    z.union([object, shorthand]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -624,7 +792,8 @@ const ClusterSnapshotObject = z
           ctx.addIssue({
             code: 'custom',
             path: [key],
-            message: 'a snapshot is either a List (items) or the compact form (nodes, services, endpointSlices), not both',
+            message:
+              'a snapshot is either a List (items) or the compact form (nodes, services, endpointSlices), not both',
           });
         }
       }
@@ -648,7 +817,9 @@ export const ClusterSnapshot = z
           { name: 'node-a1', zone: 'eu-central-1a', cpu: 4, ip: '10.0.1.11' },
           { name: 'node-b1', zone: 'eu-central-1b', cpu: 4, ip: '10.0.2.11' },
         ],
-        services: [{ name: 'demo-svc', clusterIP: '10.96.12.34', ports: [{ name: 'http', port: 80, targetPort: 8080 }] }],
+        services: [
+          { name: 'demo-svc', clusterIP: '10.96.12.34', ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+        ],
         endpointSlices: [
           {
             service: 'default/demo-svc',

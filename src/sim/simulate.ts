@@ -47,17 +47,18 @@ const round = (x: number, digits = 6): number => {
   return Math.round(x * f) / f;
 };
 
+/**
+ * HDR reports a bucket's highest equivalent value, which can exceed the largest value actually recorded
+ * (a constant 3 ms service time reads back as 3.0147 ms); the exact max bounds every percentile.
+ */
 function percentiles(h: LatencyHistogram): Percentiles {
   const s = h.summaryMs();
-  return {
-    count: s.count,
-    mean: round(s.mean),
-    p50: round(s.p50),
-    p90: round(s.p90),
-    p99: round(s.p99),
-    p999: round(s.p999),
-    max: round(s.max),
-  };
+  const cap = (v: number) => round(Math.min(v, s.max));
+  return { count: s.count, mean: round(s.mean), p50: cap(s.p50), p90: cap(s.p90), p99: cap(s.p99), p999: cap(s.p999), max: round(s.max) };
+}
+
+function endpointPercentile(h: LatencyHistogram, p: number): number {
+  return h.count > 0 ? round(Math.min(h.percentileMs(p), h.max * 1e3)) : 0;
 }
 
 export function balance(by: Balance['by'], values: ArrayLike<number>): Balance {
@@ -180,7 +181,6 @@ export function simulateModel(model: SimModel, options: SimulateOptions): SimRes
 
   const endpoints: EndpointRow[] = model.endpoints.map((e, i) => {
     const h = latency.byEndpoint[i] as LatencyHistogram;
-    const hasLatency = h.count > 0;
     return {
       address: e.address,
       port: e.port,
@@ -199,11 +199,7 @@ export function simulateModel(model: SimModel, options: SimulateOptions): SimRes
       connectionSeconds: round((connArea[i] as number) / R),
       utilization: round(Math.min(1, (busyArea[i] as number) / (span * (model.servers[i]?.concurrency ?? 1)))),
       rejected: rejected[i] as number,
-      latencyMs: {
-        p50: hasLatency ? round(h.percentileMs(50)) : 0,
-        p90: hasLatency ? round(h.percentileMs(90)) : 0,
-        p99: hasLatency ? round(h.percentileMs(99)) : 0,
-      },
+      latencyMs: { p50: endpointPercentile(h, 50), p90: endpointPercentile(h, 90), p99: endpointPercentile(h, 99) },
     };
   });
 

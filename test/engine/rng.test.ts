@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalQuantile, replicationSeed, Rng, Streams } from '../../src/engine/index.js';
+import { normalQuantile, Rng, replicationSeed, Streams } from '../../src/engine/index.js';
 
 /** Two-sided standard normal quantile for a confidence level. */
 const z = (level: number): number => normalQuantile(0.5 + level / 2);
@@ -43,15 +43,18 @@ describe('Rng (xoshiro128** seeded by SplitMix64)', () => {
     expect(chi2).toBeLessThan(limit);
   });
 
-  it('never returns 0 or 1 even at the extreme 32-bit draws', () => {
-    // next() maps k to (k + 0.5) / 2^32: the ends of the range stay strictly inside (0, 1).
-    expect((0 + 0.5) / 2 ** 32).toBeGreaterThan(0);
-    expect((2 ** 32 - 1 + 0.5) / 2 ** 32).toBeLessThan(1);
+  it('next53() is on the open interval (0, 1) with 53-bit resolution', () => {
     const rng = new Rng(4, 'next53');
+    let inside = true;
+    let fine = 0;
     for (let i = 0; i < 100_000; i++) {
       const u = rng.next53();
-      expect(u > 0 && u < 1).toBe(true);
+      if (!(u > 0 && u < 1)) inside = false;
+      // A 32-bit draw is a multiple of 2^-33 (the +0.5 offset); most 53-bit draws are not.
+      if ((u * 2 ** 33) % 1 !== 0) fine++;
     }
+    expect(inside).toBe(true);
+    expect(fine).toBeGreaterThan(99_000);
   });
 
   it('exp() equals -ln(next()) of the same draw to 2 ulp, at the extremes too', () => {
@@ -84,7 +87,7 @@ describe('Rng (xoshiro128** seeded by SplitMix64)', () => {
     const draws = 300_000;
     const thirds = [0, 0, 0];
     for (let i = 0; i < draws; i++) thirds[Math.floor(rng.int(n) / 2 ** 30)]!++;
-    const sd = Math.sqrt((draws * (1 / 3) * (2 / 3)) as number);
+    const sd = Math.sqrt(draws * (1 / 3) * (2 / 3));
     for (const t of thirds) expect(Math.abs(t - draws / 3)).toBeLessThan(z(0.9999) * sd);
   });
 });

@@ -3,9 +3,9 @@
 // already inside them, so nothing is ever attached to, routed through, or configured in the host namespace.
 //
 //   client ns  (kpw-<pid>-<tag>-c)          server ns  (kpw-<pid>-<tag>-s) — plays the Kubernetes node
-//   veth 192.168.250.1/24 (+ .101… extra   veth 192.168.250.2/24 (the node IP)
-//   source addresses for affinity tests)   lo: every endpoint address as /32, one listener per port
-//   routes to the Service ranges via .2    rules: iptables-restore / nft -f of the rendering
+//   veth 192.168.250.1/24 (+ .101… extra   veth 192.168.250.2/24 (the node IP), forwarding on,
+//   source addresses for affinity tests)   default route via .1; lo: every endpoint address as /32,
+//   routes to the Service ranges via .2    one listener; rules: iptables-restore / nft -f of the rendering
 //
 // Connections enter the node from outside (nat PREROUTING), as a pod's traffic on another node or an
 // external client's would; DNAT to an address on the node's lo then delivers them locally.
@@ -161,6 +161,20 @@ export class NetnsPair {
       this.inServer('ip', ['addr', 'add', `${NODE_IP}/24`, 'dev', vs]);
       this.inClient('ip', ['link', 'set', vc, 'up']);
       this.inServer('ip', ['link', 'set', vs, 'up']);
+      // Like a real node: forwarding on and a default route, so a packet to a ClusterIP that is not DNATed is
+      // routed to FORWARD, where kube-proxy's filter rules REJECT or DROP it.
+      // That route leaves by the interface the packet came in on, so the kernel would answer with an ICMP
+      // redirect and then rate-limit the REJECT's port-unreachable to the same host; a node forwards pod
+      // traffic between different interfaces and sees neither.
+      this.inServer('sysctl', [
+        '-q',
+        '-w',
+        'net.ipv4.ip_forward=1',
+        'net.ipv4.conf.all.send_redirects=0',
+        `net.ipv4.conf.${vs}.send_redirects=0`,
+        'net.ipv4.icmp_ratelimit=0',
+      ]);
+      this.inServer('ip', ['route', 'add', 'default', 'via', CLIENT_IP]);
     } catch (e) {
       this.close();
       throw e;
