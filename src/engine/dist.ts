@@ -42,7 +42,7 @@ export class Dist {
   readonly cv: number;
   private readonly code: number;
   // Parameters, meaning by kind: constant (value), exponential (mean), lognormal (mu, sigma), pareto (xm,
-  // -1/alpha), uniform (min, max - min).
+  // 1/alpha), uniform (min, max - min).
   private readonly p0: number;
   private readonly p1: number;
   // Empirical values: sorted values. Buckets: upper bounds, with cumulative weights in `cum`.
@@ -95,7 +95,7 @@ export class Dist {
           if (!(alpha > 1)) throw new RangeError(`pareto with a mean needs alpha > 1, got ${alpha}`);
           p0 = (positive('mean', spec.mean) * (alpha - 1)) / alpha;
         }
-        p1 = -1 / alpha;
+        p1 = 1 / alpha;
         mean = alpha > 1 ? (alpha * p0) / (alpha - 1) : Number.POSITIVE_INFINITY;
         variance = alpha > 2 ? (p0 * p0 * alpha) / ((alpha - 1) * (alpha - 1) * (alpha - 2)) : Number.POSITIVE_INFINITY;
         break;
@@ -138,19 +138,24 @@ export class Dist {
     this.cum = cum;
   }
 
-  /** One draw (seconds). Allocation-free; consumes one uniform of `rng` (none for `constant`). */
+  /**
+   * One draw (seconds), allocation-free: one generator step (none for `constant`). Exponential, the common
+   * case, is tested first and kept tiny so that V8 inlines `sample` at every call site.
+   */
   sample(rng: Rng): number {
+    return this.code === EXPONENTIAL ? this.p0 * rng.exp() : this.transform(rng);
+  }
+
+  /** Inverse-transform sampling for the other kinds. */
+  private transform(rng: Rng): number {
     switch (this.code) {
       case CONSTANT:
         return this.p0;
-      case EXPONENTIAL:
-        return this.p0 * rng.exp();
       case LOGNORMAL:
-        // 53-bit uniform: the lognormal's mean leans on its far tail when sigma is large.
-        return Math.exp(this.p0 + this.p1 * normalQuantile(rng.next53()));
+        return Math.exp(this.p0 + this.p1 * normalQuantile(rng.next()));
       case PARETO:
-        // xm * U^(-1/alpha) with U in (0, 1); 53 bits so the tail reaches xm * 2^(53/alpha).
-        return this.p0 * rng.next53() ** this.p1;
+        // xm * U^(-1/alpha) = xm * exp(E / alpha) with E = -ln U standard exponential.
+        return this.p0 * Math.exp(this.p1 * rng.exp());
       case UNIFORM:
         return this.p0 + this.p1 * rng.next();
       case EMPIRICAL_VALUES:
@@ -171,7 +176,7 @@ export class Dist {
       case LOGNORMAL:
         return Math.exp(this.p0 + this.p1 * normalQuantile(p));
       case PARETO:
-        return this.p0 * (1 - p) ** this.p1;
+        return this.p0 * (1 - p) ** -this.p1;
       case UNIFORM:
         return this.p0 + this.p1 * p;
       case EMPIRICAL_VALUES: {

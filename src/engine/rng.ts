@@ -9,7 +9,6 @@
 // numbers a what-if comparison needs.
 
 const TWO_POW_M32 = 2.3283064365386963e-10; // 2^-32
-const TWO_POW_M53 = 1.1102230246251565e-16; // 2^-53
 const MASK64 = (1n << 64n) - 1n;
 
 // Tables for `exp`: -ln((k + 0.5) / 2^32) without Math.log (a C call costing twice the rest of a draw).
@@ -85,8 +84,8 @@ export class Rng {
 
   /**
    * Uniform double in the open interval (0, 1): (k + 0.5) / 2^32 for a 32-bit k, so never 0 (safe for
-   * Math.log) and never 1. One generator step; resolution 2^-32, enough for exponential tails to
-   * 22 means and for every choice probability kube-proxy can express.
+   * Math.log) and never 1. One generator step; resolution 2^-32: tails reach the 1 - 2^-33 quantile (an
+   * exponential's 23 means, a normal's 6.4 sigma), beyond what a run of fewer than 10^10 draws could show.
    */
   next(): number {
     return (this.nextU32() + 0.5) * TWO_POW_M32;
@@ -104,13 +103,6 @@ export class Rng {
     const r = (m - (1 + j * 0.00390625)) * INV_C[j]!;
     const log1p = r * (1 + r * (-0.5 + r * (0.3333333333333333 + r * (-0.25 + r * (0.2 - r * 0.16666666666666666)))));
     return (31 - e) * Math.LN2 - LN_HALF_C[j]! - log1p;
-  }
-
-  /** Uniform double in (0, 1) with 53-bit resolution (two steps): for heavy tails that reach far out. */
-  next53(): number {
-    const hi = this.nextU32() >>> 6; // 26 bits
-    const lo = this.nextU32() >>> 5; // 27 bits
-    return (hi * 134217728 + lo + 0.5) * TWO_POW_M53;
   }
 
   /** Uniform integer in [0, n) without modulo bias, for 1 <= n <= 2^32 (rejection as in OpenBSD arc4random_uniform). */

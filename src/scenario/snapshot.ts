@@ -62,9 +62,13 @@ const StringMap = z.record(z.string(), z.string());
 /** `sessionAffinityConfig.clientIP.timeoutSeconds`: the API server accepts 1..86400. */
 const AffinityTimeout = z.number().int().min(1).max(86400);
 
-const CpuQuantity = z.union([z.string().regex(QUANTITY_PATTERN), z.number().nonnegative()], {
-  error: 'must be a Kubernetes quantity such as "4", "3500m" or "0.5"',
-});
+const QUANTITY_MESSAGE = 'must be a Kubernetes quantity such as "4", "3500m" or "0.5"';
+const CpuQuantity = z.union(
+  [z.string().regex(QUANTITY_PATTERN, { error: QUANTITY_MESSAGE }), z.number().nonnegative()],
+  {
+    error: QUANTITY_MESSAGE,
+  },
+);
 
 // ---------------------------------------------------------------------------------------------------
 // Embedded Kubernetes objects (loose: unknown fields are ignored). `apiVersion`/`kind`, when present,
@@ -145,7 +149,7 @@ const NodeStatus = z
 const nodeFields = {
   apiVersion: z.literal('v1').optional().meta({ description: 'Always v1.' }),
   metadata: ObjectMeta,
-  status: NodeStatus.nullish(),
+  status: NodeStatus.nullish().meta({ description: 'Node status.' }),
 };
 
 const serviceSpec = z
@@ -285,17 +289,26 @@ const serviceFields = {
   apiVersion: z.literal('v1').optional().meta({ description: 'Always v1.' }),
   metadata: ObjectMeta,
   spec: serviceSpec,
-  status: serviceStatus.nullish(),
+  status: serviceStatus.nullish().meta({ description: 'Service status; only the load-balancer ingress IPs are read.' }),
 };
 
 const ConditionFlag = z.boolean().nullish();
 
 const SliceEndpoint = z
   .looseObject({
-    addresses: z.tuple([z.string().min(1)], z.string().min(1)).meta({
-      description: 'Endpoint addresses (at least one); kube-proxy uses the first.',
-      examples: [['10.244.1.7']],
-    }),
+    addresses: z
+      .tuple(
+        [
+          z
+            .string({ error: (issue) => (issue.input === undefined ? 'an endpoint needs an address' : undefined) })
+            .min(1),
+        ],
+        z.string().min(1),
+      )
+      .meta({
+        description: 'Endpoint addresses (at least one); kube-proxy uses the first.',
+        examples: [['10.244.1.7']],
+      }),
     conditions: z
       .looseObject({
         ready: ConditionFlag.meta({ description: 'Ready; unset means true.', examples: [true] }),
@@ -446,17 +459,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 const ListItemUnion = z.discriminatedUnion(
   'kind',
   [
-    z.looseObject({ kind: z.literal('Node'), ...nodeFields }).meta({ description: 'A v1 Node.' }),
-    z.looseObject({ kind: z.literal('Service'), ...serviceFields }).meta({ description: 'A v1 Service.' }),
     z
-      .looseObject({ kind: z.literal('EndpointSlice'), ...endpointSliceFields })
+      .looseObject({ kind: z.literal('Node').meta({ description: 'Node.' }), ...nodeFields })
+      .meta({ description: 'A v1 Node.' }),
+    z
+      .looseObject({ kind: z.literal('Service').meta({ description: 'Service.' }), ...serviceFields })
+      .meta({ description: 'A v1 Service.' }),
+    z
+      .looseObject({ kind: z.literal('EndpointSlice').meta({ description: 'EndpointSlice.' }), ...endpointSliceFields })
       .meta({ description: 'A discovery.k8s.io/v1 EndpointSlice.' }),
-    z.looseObject({ kind: z.literal('Endpoints'), ...endpointsFields }).meta({
-      description: 'A legacy v1 Endpoints object, read only for a Service that has no EndpointSlice.',
-    }),
+    z
+      .looseObject({ kind: z.literal('Endpoints').meta({ description: 'Endpoints (legacy).' }), ...endpointsFields })
+      .meta({
+        description: 'A legacy v1 Endpoints object, read only for a Service that has no EndpointSlice.',
+      }),
     z
       .looseObject({
-        kind: z.literal('Pod'),
+        kind: z.literal('Pod').meta({ description: 'Pod.' }),
         apiVersion: z.literal('v1').optional().meta({ description: 'Always v1.' }),
       })
       .meta({ description: 'A Pod: accepted and ignored.' }),

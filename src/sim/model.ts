@@ -9,6 +9,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { resolveClientGroups, type ResolvedClientGroup } from '../traffic/clients.js';
 import type { DataplaneConfig } from '../dataplane/kubeproxy.js';
 import { endpointsForServicePort } from '../dataplane/endpoints.js';
+import { CLOSE_TRAFFIC_DISTRIBUTIONS, controllerHints, topologyModeAuto, withHints } from '../dataplane/topology.js';
 import { DEFAULT_NS_PER_RULE, DEFAULT_LOOKUP_NS } from '../dataplane/cost.js';
 import { CLASS_HTTP2, CLASS_SHORT, CLASS_WEBSOCKET } from './run.js';
 import type { SimConfig } from './result.js';
@@ -86,7 +87,15 @@ export function prepareModel(
     ...cluster,
     services: cluster.services.map((s) => (s === target.service ? service : s)),
   };
-  const endpoints = endpointsForServicePort(runCluster, service, target.port);
+  let endpoints = endpointsForServicePort(runCluster, service, target.port);
+  // Hints are what the EndpointSlice controller wrote. A candidate that changes trafficDistribution, or a
+  // snapshot that asks for hints but carries none (a compact form typed by hand), gets them recomputed.
+  const asksForHints =
+    topologyModeAuto(service) ||
+    (service.trafficDistribution !== null && CLOSE_TRAFFIC_DISTRIBUTIONS.includes(service.trafficDistribution));
+  if (candidate.trafficDistribution !== undefined || (asksForHints && endpoints.every((e) => e.zoneHints === null))) {
+    endpoints = withHints(endpoints, controllerHints(endpoints, service, cluster.nodes));
+  }
   const nodeIndex = new Map(cluster.nodes.map((n, i) => [n.name, i]));
   const endpointNode = Int32Array.from(endpoints, (e) => (e.nodeName === null ? -1 : (nodeIndex.get(e.nodeName) ?? -1)));
   const groups = resolveClientGroups(

@@ -12,6 +12,7 @@ export const Interval = z
     high: z.number().describe('Upper end of the 95 % confidence interval.'),
     halfWidth: z.number(),
     n: z.number().int().describe('Replications the interval is computed from.'),
+    values: z.array(z.number()).describe('The per-replication values (replication r of every what-if candidate shares its random streams).'),
   })
   .describe('A figure over replications: mean and 95 % Student-t confidence interval.');
 export type Interval = z.infer<typeof Interval>;

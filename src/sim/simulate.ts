@@ -86,6 +86,7 @@ function interval(values: number[]): Interval {
     high: round(ci.mean + ci.halfWidth),
     halfWidth: round(ci.halfWidth),
     n: ci.n,
+    values: values.map((v) => round(v)),
   };
 }
 
