@@ -8,6 +8,10 @@
 // heap, marked dead, and is discarded when it surfaces (the heap is compacted if dead entries pile up).
 // Nothing allocates per event: the popped event is exposed through the fields `now`, `kind`, `a`, `b`.
 //
+// The delivered event's heap entry is removed lazily: most handlers schedule a follow-up event, and that
+// one then takes the root's place and sinks once (the classic heap "replace"), instead of the root being
+// removed (one sift down) and the new event added (one sift up). Any other operation removes it first.
+//
 // `schedule` and `next` are kept short on purpose: V8 inlines a callee only while the caller's budget of
 // inlined bytecode lasts, and an event loop has many call sites. Rare work (growing, discarding cancelled
 // entries, the budget and horizon checks' consequences) lives in separate methods, and the sifts take only
@@ -44,6 +48,8 @@ export class EventQueue {
   private size = 0;
   /** Cancelled entries still in the heap. */
   private dead = 0;
+  /** The root entry was delivered but not yet removed (see the header). */
+  private rootTaken = false;
   private inserted = 0;
   // Heap, 0-rooted: children of i are 4i+1 .. 4i+4, parent of i is (i-1) >> 2.
   private heapTime: Float64Array;
@@ -74,7 +80,7 @@ export class EventQueue {
 
   /** Events scheduled and neither delivered nor cancelled. */
   get pending(): number {
-    return this.size - this.dead;
+    return this.size - this.dead - (this.rootTaken ? 1 : 0);
   }
 
   /**
@@ -90,10 +96,17 @@ export class EventQueue {
     this.slotA[slot] = a;
     this.slotB[slot] = b;
     this.slotSeq[slot] = this.inserted++;
-    const i = this.size++;
-    this.heapTime[i] = time;
-    this.heapSlot[i] = slot;
-    this.siftUp(i);
+    if (this.rootTaken) {
+      this.rootTaken = false;
+      this.heapTime[0] = time;
+      this.heapSlot[0] = slot;
+      this.siftDown(0, 0);
+    } else {
+      const i = this.size++;
+      this.heapTime[i] = time;
+      this.heapSlot[i] = slot;
+      this.siftUp(i);
+    }
     return tag * SLOT_COUNT + slot;
   }
 
@@ -105,6 +118,7 @@ export class EventQueue {
     if ((tag & 1) === 0 || tag !== (handle - slot) / SLOT_COUNT) return false;
     this.slotTag[slot] = tag + 1;
     this.dead++;
+    this.removeTakenRoot();
     // Lazy deletion keeps the entry until it surfaces; rebuild when dead entries are the majority, so a
     // model that cancels most of what it schedules (timeouts) keeps a heap proportional to its live events.
     if (this.size > 64 && 2 * this.dead > this.size) this.compact();
@@ -118,6 +132,7 @@ export class EventQueue {
    * last event delivered).
    */
   next(until: number): boolean {
+    if (this.rootTaken) this.removeTakenRoot();
     // Reading index 0 of an empty heap is safe (capacity >= 4) and the size test rejects it.
     const time = this.heapTime[0]!;
     const slot = this.heapSlot[0]!;
@@ -125,7 +140,7 @@ export class EventQueue {
     if (this.size === 0 || time > until || (tag & 1) === 0 || this.events >= this.maxEvents) return this.stall(until);
     this.slotTag[slot] = tag + 1;
     this.freeSlots[this.freeTop++] = slot;
-    this.popRoot();
+    this.rootTaken = true;
     this.now = time;
     this.kind = this.slotKind[slot]!;
     this.a = this.slotA[slot]!;
@@ -136,6 +151,7 @@ export class EventQueue {
 
   /** Time of the earliest pending event, or Infinity when there is none. */
   peekTime(): number {
+    this.removeTakenRoot();
     this.discardDead();
     return this.size > 0 ? this.heapTime[0]! : Number.POSITIVE_INFINITY;
   }
@@ -150,6 +166,13 @@ export class EventQueue {
     }
     if (until > this.now && until !== Number.POSITIVE_INFINITY) this.now = until;
     return false;
+  }
+
+  private removeTakenRoot(): void {
+    if (this.rootTaken) {
+      this.rootTaken = false;
+      this.popRoot();
+    }
   }
 
   /** Pop cancelled entries off the top; their slots were retired by `cancel` and can now be reused. */

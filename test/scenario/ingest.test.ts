@@ -32,7 +32,7 @@ function serviceObject(name: string, spec: Json, extra: { [k: string]: Json } = 
 }
 
 function sliceObject(name: string, service: string | null, body: { [k: string]: Json }): Json {
-  const labels = service === null ? {} : { 'kubernetes.io/service-name': service };
+  const labels: Record<string, string> = service === null ? {} : { 'kubernetes.io/service-name': service };
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
@@ -118,7 +118,11 @@ describe('the two snapshot forms', () => {
     const c = fixtureCluster();
     const byName = new Map(c.services.map((s) => [s.name, s]));
     expect(byName.get('postgres')).toMatchObject({ clusterIPs: [], ipFamilies: ['IPv4'] });
-    expect(byName.get('frontend')).toMatchObject({ type: 'NodePort', externalTrafficPolicy: 'Local', healthCheckNodePort: 0 });
+    expect(byName.get('frontend')).toMatchObject({
+      type: 'NodePort',
+      externalTrafficPolicy: 'Local',
+      healthCheckNodePort: 0,
+    });
     expect(byName.get('api-gateway')).toMatchObject({
       type: 'LoadBalancer',
       externalTrafficPolicy: 'Cluster',
@@ -318,15 +322,20 @@ describe('Services', () => {
           list(
             serviceObject(
               'lb',
-              { type: 'LoadBalancer', clusterIP: '10.96.0.40', loadBalancerIP, ports: [{ port: 80, nodePort: 30100 }] },
+              {
+                type: 'LoadBalancer',
+                clusterIP: '10.96.0.40',
+                ...(loadBalancerIP === undefined ? {} : { loadBalancerIP }),
+                ports: [{ port: 80, nodePort: 30100 }],
+              },
               { status: { loadBalancer: { ingress } } },
             ),
           ),
         ),
       ).loadBalancerIPs;
-    expect(lb([{ ip: '203.0.113.1' }, { ip: '203.0.113.2', ipMode: 'Proxy' }, { hostname: 'lb.example.com' }])).toEqual([
-      '203.0.113.1',
-    ]);
+    expect(lb([{ ip: '203.0.113.1' }, { ip: '203.0.113.2', ipMode: 'Proxy' }, { hostname: 'lb.example.com' }])).toEqual(
+      ['203.0.113.1'],
+    );
     expect(lb([], '203.0.113.9')).toEqual(['203.0.113.9']);
     expect(lb([{ hostname: 'lb.example.com' }], '203.0.113.9')).toEqual([]);
   });
@@ -405,7 +414,10 @@ describe('Services', () => {
       }),
     );
     expect(problems(doc)).toEqual([
-      { path: 'cluster.items[0].spec.ports[1].name', message: 'a port name is required when the Service has several ports' },
+      {
+        path: 'cluster.items[0].spec.ports[1].name',
+        message: 'a port name is required when the Service has several ports',
+      },
       { path: 'cluster.items[0].spec.ports[2].name', message: 'duplicate port name "http"' },
     ]);
   });
@@ -417,8 +429,14 @@ describe('Services', () => {
       serviceObject('b', { clusterIP: '10.96.0.90', ports: [{ port: 80 }] }),
     );
     expect(problems(doc)).toEqual([
-      { path: 'cluster.items[1].metadata.name', message: 'duplicate Service "default/a" (also at cluster.items[0].metadata.name)' },
-      { path: 'cluster.items[2].spec.clusterIPs', message: 'cluster IP 10.96.0.90 is also the cluster IP of "default/a"' },
+      {
+        path: 'cluster.items[1].metadata.name',
+        message: 'duplicate Service "default/a" (also at cluster.items[0].metadata.name)',
+      },
+      {
+        path: 'cluster.items[2].spec.clusterIPs',
+        message: 'cluster IP 10.96.0.90 is also the cluster IP of "default/a"',
+      },
     ]);
   });
 
@@ -439,7 +457,9 @@ describe('Services', () => {
         { name: 'h', clusterIP: 'None', ports: [] },
       ],
     });
-    expect(c.services.map((s) => [s.name, s.clusterIPs, s.ports.map((p) => p.nodePort), s.healthCheckNodePort])).toEqual([
+    expect(
+      c.services.map((s) => [s.name, s.clusterIPs, s.ports.map((p) => p.nodePort), s.healthCheckNodePort]),
+    ).toEqual([
       ['a', ['10.96.0.1'], [0], 0],
       ['taken', ['10.96.0.2'], [0], 0],
       ['b', ['10.96.0.3'], [30000], 0],
@@ -610,10 +630,15 @@ describe('EndpointSlices', () => {
         ]),
         endpoints('web', [{ addresses: [{ ip: '10.244.9.9' }], ports: [{ port: 8080 }] }]),
         endpoints('gone', [{ addresses: [{ ip: '10.244.9.8' }], ports: [{ port: 8080 }] }]),
-        sliceObject('web-1', 'web', { endpoints: [{ addresses: ['10.244.0.1'] }], ports: [{ name: 'http', port: 8080 }] }),
+        sliceObject('web-1', 'web', {
+          endpoints: [{ addresses: ['10.244.0.1'] }],
+          ports: [{ name: 'http', port: 8080 }],
+        }),
       ),
     );
-    expect(c.endpointSlices.map((s) => [s.name, s.serviceName, s.addressType, s.endpoints.map((e) => e.address)])).toEqual([
+    expect(
+      c.endpointSlices.map((s) => [s.name, s.serviceName, s.addressType, s.endpoints.map((e) => e.address)]),
+    ).toEqual([
       ['web-1', 'web', 'IPv4', ['10.244.0.1']],
       ['other-0', 'other', 'IPv4', ['10.244.1.1', '10.244.1.3']],
       ['other-1', 'other', 'IPv6', ['fd00::2']],
@@ -743,7 +768,10 @@ describe('endpoint shorthands', () => {
     };
     const listed = '"default/web", "kube-system/dns", "default/named", "shop/web"';
     expect(problems(doc)).toEqual([
-      { path: 'cluster.endpointSlices[0].service', message: `no Service "default/nope" in the snapshot; its Services: ${listed}` },
+      {
+        path: 'cluster.endpointSlices[0].service',
+        message: `no Service "default/nope" in the snapshot; its Services: ${listed}`,
+      },
       {
         path: 'cluster.endpointSlices[1].service',
         message: '"web" names a Service in several namespaces ("default/web", "shop/web"); write namespace/name',
@@ -752,7 +780,10 @@ describe('endpoint shorthands', () => {
         path: 'cluster.endpointSlices[2].service',
         message: `no Service named "nope" in any namespace; the snapshot's Services: ${listed}`,
       },
-      { path: 'cluster.endpointSlices[3].endpoints[0].node', message: 'no node "n3" in the snapshot; its nodes: "n1", "n2"' },
+      {
+        path: 'cluster.endpointSlices[3].endpoints[0].node',
+        message: 'no node "n3" in the snapshot; its nodes: "n1", "n2"',
+      },
       {
         path: 'cluster.endpointSlices[4].ports',
         message:
