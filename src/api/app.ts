@@ -11,6 +11,7 @@ import { registerYamlParser } from './content.js';
 import { PROBLEM_TYPES, sendProblem, toProblem } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { simulateRoutes } from './routes/simulate.js';
+import { whatifRoutes } from './routes/whatif.js';
 import type { RouteContext } from './context.js';
 import { createPool } from '../whatif/pool.js';
 import { ScenarioError } from '../scenario/errors.js';
@@ -86,5 +87,6 @@ export async function buildApp(overrides: Partial<AppOptions> = {}): Promise<App
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(healthRoutes);
   await app.register(simulateRoutes(ctx));
+  await app.register(whatifRoutes(ctx));
   return app;
 }

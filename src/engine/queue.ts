@@ -132,7 +132,10 @@ export class EventQueue {
    * last event delivered).
    */
   next(until: number): boolean {
-    if (this.rootTaken) this.removeTakenRoot();
+    if (this.rootTaken) {
+      this.rootTaken = false;
+      this.popRoot();
+    }
     // Reading index 0 of an empty heap is safe (capacity >= 4) and the size test rejects it.
     const time = this.heapTime[0]!;
     const slot = this.heapSlot[0]!;

@@ -351,19 +351,24 @@ export function renderIptables(
       );
     }
 
+    // KUBE-SEP names, hashed once per endpoint: the policy chains' endpoints are among the reachable ones.
+    const sepNames = new Map<ServicePortEndpoint, string>();
+    for (const ep of sp.allReachableEndpoints) {
+      sepNames.set(ep, endpointChainName(name, sp.protocol, endpointString(ep.address, ep.port)));
+    }
     if (usesClusterPolicyChain) {
       nat.chain(clusterPolicyChain);
-      writeServiceToEndpointRules(nat, sp, clusterPolicyChain, sp.clusterEndpoints, largeClusterMode);
+      writeServiceToEndpointRules(nat, sp, clusterPolicyChain, sp.clusterEndpoints, sepNames, largeClusterMode);
     }
     if (usesLocalPolicyChain) {
       nat.chain(localPolicyChain);
-      writeServiceToEndpointRules(nat, sp, localPolicyChain, sp.localEndpoints, largeClusterMode);
+      writeServiceToEndpointRules(nat, sp, localPolicyChain, sp.localEndpoints, sepNames, largeClusterMode);
     }
     if (trace !== null && isTarget && sp.clientIPAffinity) trace.affinityChecks = trace.endpoints.length;
 
     for (const ep of sp.allReachableEndpoints) {
       const epString = endpointString(ep.address, ep.port);
-      const chain = endpointChainName(name, sp.protocol, epString);
+      const chain = sepNames.get(ep) ?? '';
       nat.chain(chain);
       const comment = largeClusterMode ? '' : `-m comment --comment ${name} `;
       // Hairpin: a pod reaching itself through the Service must see the node as source.
@@ -424,13 +429,14 @@ function writeServiceToEndpointRules(
   sp: ServicePortView,
   chain: string,
   endpoints: readonly ServicePortEndpoint[],
+  sepNames: ReadonlyMap<ServicePortEndpoint, string>,
   largeClusterMode: boolean,
 ): void {
   const comment = (ep: string): string => (largeClusterMode ? '' : `-m comment --comment ${quoted(`${sp.name} -> ${ep}`)} `);
   if (sp.clientIPAffinity) {
     for (const ep of endpoints) {
       const epString = endpointString(ep.address, ep.port);
-      const sep = endpointChainName(sp.name, sp.protocol, epString);
+      const sep = sepNames.get(ep) ?? '';
       nat.rule(
         chain,
         `${comment(epString)}-m recent --name ${sep} --rcheck --seconds ${sp.affinityTimeoutSeconds} --reap -j ${sep}`,
@@ -441,7 +447,7 @@ function writeServiceToEndpointRules(
   for (let i = 0; i < n; i++) {
     const ep = endpoints[i]!;
     const epString = endpointString(ep.address, ep.port);
-    const sep = endpointChainName(sp.name, sp.protocol, epString);
+    const sep = sepNames.get(ep) ?? '';
     const statistic = i < n - 1 ? `-m statistic --mode random --probability ${probabilityString(n - i)} ` : '';
     nat.rule(chain, `${comment(epString)}${statistic}-j ${sep}`);
   }

@@ -135,9 +135,15 @@ export function ipvsVirtualServerKey(address: string, port: number, protocol: 'T
   return `${endpointString(address, port)}/${protocol}`;
 }
 
+const u32Cache = new Map<string, number>();
+
+/** Dotted quad → u32, memoised for the duration of one render (sorting compares each address many times). */
 function ipv4ToU32(address: string): number {
+  const cached = u32Cache.get(address);
+  if (cached !== undefined) return cached;
   let v = 0;
   for (const part of address.split('.')) v = v * 256 + Number(part);
+  u32Cache.set(address, v);
   return v;
 }
 
@@ -331,12 +337,16 @@ export function renderIpvs(
   }
 
   const sorted = [...virtualServers].sort(compareServices);
+  const text = listText(sorted, true);
+  const stats = statsText(sorted);
+  const nosortText = listText(sorted, false);
+  u32Cache.clear();
   let realServers = 0;
   for (const vs of virtualServers) realServers += vs.realServers.length;
   return {
-    text: listText(sorted, true),
-    statsText: statsText(sorted),
-    nosortText: listText(sorted, false),
+    text,
+    statsText: stats,
+    nosortText,
     virtualServers,
     counts: {
       virtualServers: virtualServers.length,

@@ -7,14 +7,14 @@
 // nftables (pkg/proxy/nftables/proxier.go): hashAndTruncate(name) = base32(sha256(name))[:8] + "-" + name,
 //   cut to 240 characters with "..." (knftables.NameLengthMax 256 minus the 16-character prefix budget).
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Protocol } from '../scenario/cluster.js';
 
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** The first `chars` characters of RFC 4648 base32 (standard alphabet) of SHA-256(`input`). */
 function sha256Base32Prefix(input: string, chars: number): string {
-  const digest = createHash('sha256').update(input, 'utf8').digest();
+  const digest = hash('sha256', input, 'buffer');
   let out = '';
   let buffer = 0;
   let bits = 0;

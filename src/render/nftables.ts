@@ -367,8 +367,12 @@ export function renderNftables(
     const localPolicyChain = `local-${base}`;
     const externalTrafficChain = `external-${base}`;
     const fwChain = `firewall-${base}`;
-    const epBase = (ep: ServicePortEndpoint) =>
-      nftEndpointChainBase(ns(sp), sp.svc.name, sp.protocol, sp.port.name, ep.address, ep.port);
+    // Endpoint chain base names, hashed once per endpoint (the policy chains' endpoints are among these).
+    const bases = new Map<ServicePortEndpoint, string>();
+    for (const ep of sp.allReachableEndpoints) {
+      bases.set(ep, nftEndpointChainBase(ns(sp), sp.svc.name, sp.protocol, sp.port.name, ep.address, ep.port));
+    }
+    const epBase = (ep: ServicePortEndpoint) => bases.get(ep) ?? '';
 
     for (const ep of sp.allReachableEndpoints) ensureChain(`endpoint-${epBase(ep)}`);
     const usesClusterPolicyChain = sp.clusterEndpoints.length > 0 && sp.usesClusterEndpoints;

@@ -584,8 +584,9 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
   const nodesByName = new Map<string, Node>();
   const nodeSeen = new Map<string, string>();
   for (const { value, path } of nodeEntries) {
-    const node = 'metadata' in value ? nodeFromObject(value, path, issues) : nodeFromShorthand(value);
-    const namePath = 'metadata' in value ? `${path}.metadata.name` : `${path}.name`;
+    const full = 'metadata' in value;
+    const node = full ? nodeFromObject(value, path, issues) : nodeFromShorthand(value);
+    const namePath = full ? `${path}.metadata.name` : `${path}.name`;
     const first = claim(nodeSeen, node.name, namePath);
     if (first !== undefined) issues.add(namePath, `duplicate node "${node.name}" (also at ${first})`);
     else nodesByName.set(node.name, node);
@@ -597,11 +598,11 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
   const usedNodePorts = new Set<number>();
   for (const { value } of serviceEntries) {
     if ('metadata' in value) {
-      for (const ip of [value.spec.clusterIP, ...(value.spec.clusterIPs ?? [])]) if (ip) usedIPs.add(ip);
+      for (const ip of [value.spec.clusterIP, ...(value.spec.clusterIPs ?? [])]) if (ip && ip !== 'None') usedIPs.add(ip);
       for (const p of value.spec.ports ?? []) if (p.nodePort) usedNodePorts.add(p.nodePort);
       if (value.spec.healthCheckNodePort) usedNodePorts.add(value.spec.healthCheckNodePort);
     } else {
-      for (const ip of [value.clusterIP, ...(value.clusterIPs ?? [])]) if (ip) usedIPs.add(ip);
+      for (const ip of [value.clusterIP, ...(value.clusterIPs ?? [])]) if (ip && ip !== 'None') usedIPs.add(ip);
       for (const p of value.ports) if (p.nodePort) usedNodePorts.add(p.nodePort);
       if (value.healthCheckNodePort) usedNodePorts.add(value.healthCheckNodePort);
     }
@@ -614,11 +615,10 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
   const ipOwner = new Map<string, string>();
   const nodePortOwner = new Map<number, string>();
   for (const { value, path } of serviceEntries) {
-    const shorthand = !('metadata' in value);
-    const svc =
-      'metadata' in value ? serviceFromObject(value, path, issues) : serviceFromShorthand(value, path, alloc, issues);
+    const full = 'metadata' in value;
+    const svc = full ? serviceFromObject(value, path, issues) : serviceFromShorthand(value, path, alloc, issues);
     const key = serviceKey(svc);
-    const namePath = shorthand ? `${path}.name` : `${path}.metadata.name`;
+    const namePath = full ? `${path}.metadata.name` : `${path}.name`;
     const first = claim(serviceSeen, key, namePath);
     if (first !== undefined) {
       issues.add(namePath, `duplicate Service "${key}" (also at ${first})`);
@@ -628,7 +628,7 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
       const owner = claim(ipOwner, ip, key);
       if (owner !== undefined)
         issues.add(
-          shorthand ? `${path}.clusterIP` : `${path}.spec.clusterIPs`,
+          full ? `${path}.spec.clusterIPs` : `${path}.clusterIP`,
           `cluster IP ${ip} is also the cluster IP of "${owner}"`,
         );
     }
@@ -637,7 +637,7 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
       if (nodePort === 0) continue;
       const owner = claim(nodePortOwner, nodePort, key);
       if (owner !== undefined)
-        issues.add(`${path}${shorthand ? '' : '.spec'}.ports`, `node port ${nodePort} is also used by "${owner}"`);
+        issues.add(`${path}${full ? '.spec' : ''}.ports`, `node port ${nodePort} is also used by "${owner}"`);
     }
     services.push(svc);
     index.byKey.set(key, svc);

@@ -822,6 +822,27 @@ const ClusterSnapshotObject = z
   });
 
 /**
+ * A small compact snapshot. zod leaves `examples` out of the input JSON Schema of any schema that contains
+ * a transform (as this one does), so the OpenAPI document can only show it as a request-body example.
+ */
+export const CLUSTER_SNAPSHOT_EXAMPLE = {
+  nodes: [
+    { name: 'node-a1', zone: 'eu-central-1a', cpu: 4, ip: '10.0.1.11' },
+    { name: 'node-b1', zone: 'eu-central-1b', cpu: 4, ip: '10.0.2.11' },
+  ],
+  services: [{ name: 'demo-svc', clusterIP: '10.96.12.34', ports: [{ name: 'http', port: 80, targetPort: 8080 }] }],
+  endpointSlices: [
+    {
+      service: 'default/demo-svc',
+      endpoints: [
+        { address: '10.244.1.7', node: 'node-a1' },
+        { address: '10.244.3.7', node: 'node-b1' },
+      ],
+    },
+  ],
+};
+
+/**
  * The scenario's `cluster` field. A bare array is read as a List's items (a YAML multi-document
  * stream), so its error paths name `items[i]`.
  */
@@ -830,26 +851,7 @@ export const ClusterSnapshot = z
   .meta({
     description:
       'The cluster snapshot: the output of `kubectl get nodes,services,endpointslices -A -o json` (a v1 List, or its items as an array), or the compact form { nodes, services, endpointSlices } whose elements are Kubernetes objects or shorthands.',
-    examples: [
-      {
-        nodes: [
-          { name: 'node-a1', zone: 'eu-central-1a', cpu: 4, ip: '10.0.1.11' },
-          { name: 'node-b1', zone: 'eu-central-1b', cpu: 4, ip: '10.0.2.11' },
-        ],
-        services: [
-          { name: 'demo-svc', clusterIP: '10.96.12.34', ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-        ],
-        endpointSlices: [
-          {
-            service: 'default/demo-svc',
-            endpoints: [
-              { address: '10.244.1.7', node: 'node-a1' },
-              { address: '10.244.3.7', node: 'node-b1' },
-            ],
-          },
-        ],
-      },
-    ],
+    examples: [CLUSTER_SNAPSHOT_EXAMPLE],
   });
 
 export type ClusterSnapshot = z.output<typeof ClusterSnapshot>;

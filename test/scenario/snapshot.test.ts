@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { zodIssuesToFieldErrors } from '../../src/api/problem.js';
-import { ClusterSnapshot } from '../../src/scenario/snapshot.js';
+import { ingestCluster } from '../../src/scenario/ingest.js';
+import { CLUSTER_SNAPSHOT_EXAMPLE, ClusterSnapshot } from '../../src/scenario/snapshot.js';
 import { type Json, loadFixture, setPath } from '../fixtures/index.js';
 
 // Item indices in cluster.kubectl.json: 0-6 Nodes (0 = control-plane-1, 1 = node-a1), 7-16 Services
@@ -300,6 +301,14 @@ describe('the OpenAPI contract generated from the schema', () => {
         if (!isContainer) expect({ name, examples: Array.isArray(prop.examples) }).toEqual({ name, examples: true });
       }
     }
+  });
+
+  it('documents an example that is a valid snapshot', () => {
+    const c = ingestCluster(ClusterSnapshot.parse(CLUSTER_SNAPSHOT_EXAMPLE));
+    expect(c.endpointSlices[0]?.endpoints.map((e) => [e.address, e.zone])).toEqual([
+      ['10.244.1.7', 'eu-central-1a'],
+      ['10.244.3.7', 'eu-central-1b'],
+    ]);
   });
 
   it('marks shorthands strict and Kubernetes objects open', () => {
