@@ -2,13 +2,22 @@
 // 200 HTTP/2 connections at 2 000 streams/s, WebSocket sessions at 40/s lasting 50 s on average (about
 // 2 000 open) with 1 message/s each, over 30 endpoints on 6 nodes; beside ref-mmc.cpp in the same minute.
 // Usage: npx tsx bench/simulate.ts [mode] [scheduler]   → one JSON line.
-import { simulate } from '../src/sim/index.js';
+
 import { Scenario, type ScenarioInput } from '../src/scenario/schema.js';
+import { simulate } from '../src/sim/index.js';
 import { runRef } from './lib/ref.js';
 
 export function benchScenario(mode = 'ipvs', scheduler = 'lc'): ScenarioInput {
-  const nodes = ['a1', 'a2', 'b1', 'b2', 'c1', 'c2'].map((n, i) => ({ name: `node-${n}`, zone: `zone-${n[0]}`, cpu: 8, ip: `10.0.0.${i + 1}` }));
-  const endpoints = Array.from({ length: 30 }, (_, i) => ({ address: `10.244.${i % 6}.${10 + i}`, node: nodes[i % 6]!.name }));
+  const nodes = ['a1', 'a2', 'b1', 'b2', 'c1', 'c2'].map((n, i) => ({
+    name: `node-${n}`,
+    zone: `zone-${n[0]}`,
+    cpu: 8,
+    ip: `10.0.0.${i + 1}`,
+  }));
+  const endpoints = Array.from({ length: 30 }, (_, i) => ({
+    address: `10.244.${i % 6}.${10 + i}`,
+    node: nodes[i % 6]!.name,
+  }));
   return {
     cluster: {
       nodes,
@@ -22,7 +31,13 @@ export function benchScenario(mode = 'ipvs', scheduler = 'lc'): ScenarioInput {
       workloads: [
         { class: 'short', rate: 1000, serviceTime: { dist: 'lognormal', median: '5ms', p99: '40ms' } },
         { class: 'http2', connections: 200, streamRate: 2000, serviceTime: { dist: 'exponential', mean: '5ms' } },
-        { class: 'websocket', rate: 40, duration: { dist: 'exponential', mean: 50 }, messageRate: 1, serviceTime: '2ms' },
+        {
+          class: 'websocket',
+          rate: 40,
+          duration: { dist: 'exponential', mean: 50 },
+          messageRate: 1,
+          serviceTime: '2ms',
+        },
       ],
     },
   };

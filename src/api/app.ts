@@ -6,18 +6,18 @@ import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ScenarioError } from '../scenario/errors.js';
+import { API_VERSION } from '../version.js';
+import { createPool } from '../whatif/pool.js';
 import { type AppOptions, DEFAULT_OPTIONS } from './config.js';
 import { registerYamlParser } from './content.js';
+import type { RouteContext } from './context.js';
 import { PROBLEM_TYPES, sendProblem, toProblem } from './problem.js';
 import { healthRoutes } from './routes/health.js';
 import { simulateRoutes } from './routes/simulate.js';
 import { whatifRoutes } from './routes/whatif.js';
-import type { RouteContext } from './context.js';
-import { createPool } from '../whatif/pool.js';
-import { ScenarioError } from '../scenario/errors.js';
 import { scenarioProblem } from './run-task.js';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './validation.js';
-import { API_VERSION } from '../version.js';
 
 export type App = FastifyInstance;
 

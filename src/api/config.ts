@@ -46,11 +46,15 @@ function positiveInt(name: string, text: string): number {
 export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env): AppOptions {
   const o: AppOptions = { ...DEFAULT_OPTIONS };
   if (env.BODY_LIMIT) o.bodyLimit = parseSize(env.BODY_LIMIT);
-  if (env.CORS_ORIGINS) o.corsOrigins = env.CORS_ORIGINS.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (env.CORS_ORIGINS)
+    o.corsOrigins = env.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   if (env.DEFAULT_MAX_EVENTS) o.defaultMaxEvents = positiveInt('DEFAULT_MAX_EVENTS', env.DEFAULT_MAX_EVENTS);
   if (env.MAX_EVENTS) o.maxEvents = positiveInt('MAX_EVENTS', env.MAX_EVENTS);
   if (env.WORKERS) o.workers = positiveInt('WORKERS', env.WORKERS);
-  if (env.MAX_EVENT_LOOP_DELAY_MS) o.maxEventLoopDelayMs = positiveInt('MAX_EVENT_LOOP_DELAY_MS', env.MAX_EVENT_LOOP_DELAY_MS);
+  if (env.MAX_EVENT_LOOP_DELAY_MS)
+    o.maxEventLoopDelayMs = positiveInt('MAX_EVENT_LOOP_DELAY_MS', env.MAX_EVENT_LOOP_DELAY_MS);
   if (env.LOG_LEVEL) o.logLevel = env.LOG_LEVEL === 'silent' ? false : env.LOG_LEVEL;
   if (o.defaultMaxEvents > o.maxEvents) o.defaultMaxEvents = o.maxEvents;
   return o;

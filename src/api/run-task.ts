@@ -1,11 +1,11 @@
 // Runs a worker task for a request: cancels it when the client goes away, and turns the task's
 // request-level failures into problem documents.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ScenarioError } from '../scenario/errors.js';
+import type { SimResult } from '../sim/result.js';
 import type { SimulationPool } from '../whatif/pool.js';
 import type { TaskResult, WorkerTask } from '../whatif/worker.js';
-import type { SimResult } from '../sim/result.js';
 import { PROBLEM_TYPES, ProblemError, validationProblem } from './problem.js';
-import { ScenarioError } from '../scenario/errors.js';
 
 /** An AbortSignal that fires when the client closes the connection before the response is sent. */
 export function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
@@ -49,12 +49,18 @@ export async function runSimulation(pool: SimulationPool, task: WorkerTask, sign
 }
 
 /** The budget a request may use: its own (lowered or raised up to the server's ceiling) or the default. */
-export function budgetFor(requested: number | undefined, defaults: { defaultMaxEvents: number; maxEvents: number }): number {
+export function budgetFor(
+  requested: number | undefined,
+  defaults: { defaultMaxEvents: number; maxEvents: number },
+): number {
   if (requested === undefined) return defaults.defaultMaxEvents;
   if (requested > defaults.maxEvents) {
     throw new ProblemError({
       ...validationProblem([
-        { path: 'budget.maxEvents', message: `at most ${defaults.maxEvents} (the server's MAX_EVENTS), got ${requested}` },
+        {
+          path: 'budget.maxEvents',
+          message: `at most ${defaults.maxEvents} (the server's MAX_EVENTS), got ${requested}`,
+        },
       ]),
       status: 422,
       type: PROBLEM_TYPES.overBudget,

@@ -21,14 +21,15 @@ export class LevelIntegral {
 
   add(i: number, now: number, delta: number): void {
     const from = this.since[i] as number;
-    if (now > this.warmup) this.area[i] = (this.area[i] as number) + (this.level[i] as number) * (now - (from > this.warmup ? from : this.warmup));
+    if (now > this.warmup)
+      this.area[i] = (this.area[i] as number) + (this.level[i] as number) * (now - Math.max(from, this.warmup));
     this.since[i] = now;
     const old = this.level[i] as number;
     const v = old + delta;
     this.level[i] = v;
     // The level held before this change was in effect up to `now`, so it counts once measurement started.
     if (now >= this.warmup) {
-      const hi = v > old ? v : old;
+      const hi = Math.max(v, old);
       if (hi > (this.peak[i] as number)) this.peak[i] = hi;
     }
   }

@@ -6,20 +6,20 @@
 // `dataplane` block.
 import type { Rng, Streams } from '../engine/rng.js';
 import type { Cluster, Node, Service, ServicePort, ServicePortEndpoint } from '../scenario/cluster.js';
+import { IptablesRecentLists, NftAffinitySets } from './affinity.js';
 import { ConntrackTable, conntrackMax, nodeCPUs } from './conntrack.js';
 import {
   IptablesRuleLayout,
-  type PathSpec,
   iptablesFirstPacketRules,
   ipvsFirstPacketRules,
   nftablesFirstPacketRules,
+  type PathSpec,
   summarizeServicePorts,
 } from './cost.js';
-import { type ClientKind, type Entry, type NodeDecision, categorizeEndpoints, decideForNode } from './eligibility.js';
+import { type ClientKind, categorizeEndpoints, decideForNode, type Entry, type NodeDecision } from './eligibility.js';
 import { primaryIPFamily, sortedForKubeProxy } from './endpoints.js';
-import { IptablesRecentLists, NftAffinitySets } from './affinity.js';
-import { IptablesServiceChain } from './iptables.js';
 import { parseIPv4 } from './ip.js';
+import { IptablesServiceChain } from './iptables.js';
 import { IpvsService, type SchedulerName } from './ipvs/index.js';
 import { type NatOutcome, translateConnection } from './nat.js';
 import { NftablesServiceChain } from './nftables.js';
@@ -294,11 +294,22 @@ export class Dataplane {
     this.rulesHistogram = h;
   }
 
-  private natFor(route: Route, node: number, e: number, clientKind: number, entry: number, hairpin: boolean): NatOutcome {
+  private natFor(
+    route: Route,
+    node: number,
+    e: number,
+    clientKind: number,
+    entry: number,
+    hairpin: boolean,
+  ): NatOutcome {
     const endpoint = this.input.endpoints[e] as ServicePortEndpoint;
     // Pods live in the pod CIDR, so a representative pod source is inside --cluster-cidr; a hairpin client is
     // the endpoint itself. External clients are outside it.
-    const clientAddress = hairpin ? endpoint.address : clientKind === 0 ? podAddressIn(this.input.dataplaneConfig.clusterCIDR) : '100.64.0.1';
+    const clientAddress = hairpin
+      ? endpoint.address
+      : clientKind === 0
+        ? podAddressIn(this.input.dataplaneConfig.clusterCIDR)
+        : '100.64.0.1';
     const nat = translateConnection({
       client: clientKind === 0 ? 'pod' : 'external',
       clientAddress,
@@ -306,7 +317,10 @@ export class Dataplane {
       decidingNode: this.nodes[node] as Node,
       endpoint,
       service: this.input.service,
-      proxy: { masqueradeAll: this.input.dataplaneConfig.masqueradeAll, clusterCIDR: this.input.dataplaneConfig.clusterCIDR },
+      proxy: {
+        masqueradeAll: this.input.dataplaneConfig.masqueradeAll,
+        clusterCIDR: this.input.dataplaneConfig.clusterCIDR,
+      },
       nodesByName: this.nodesByName,
     });
     route.nat[e * 2 + (hairpin ? 1 : 0)] = nat;
@@ -348,10 +362,18 @@ export class Dataplane {
       const ids = sortedForKubeProxy(chosen).map((ep) => ep.index);
       const timeout = service.sessionAffinityTimeoutSeconds;
       if (cfg.mode === 'iptables') {
-        const lists = this.affinity ? (this.recent[node] ??= new IptablesRecentLists()) : null;
+        let lists: IptablesRecentLists | null = null;
+        if (this.affinity) {
+          lists = this.recent[node] ?? new IptablesRecentLists();
+          this.recent[node] = lists;
+        }
         route.chain = new IptablesServiceChain(ids, lists, timeout);
       } else {
-        const sets = this.affinity ? (this.nftSets[node] ??= new NftAffinitySets()) : null;
+        let sets: NftAffinitySets | null = null;
+        if (this.affinity) {
+          sets = this.nftSets[node] ?? new NftAffinitySets();
+          this.nftSets[node] = sets;
+        }
         route.chain = new NftablesServiceChain(ids, sets, timeout);
       }
     }
@@ -378,7 +400,12 @@ export class Dataplane {
     const local = this.routesLocal(candidates, node);
     const members: { e: number; weight: number }[] = candidates.map((e) => ({ e, weight: weights[e] as number }));
     endpoints.forEach((ep, e) => {
-      if (ep.conditions.terminating && ep.conditions.serving && !candidates.includes(e) && (!local || this.endpointNode[e] === node)) {
+      if (
+        ep.conditions.terminating &&
+        ep.conditions.serving &&
+        !candidates.includes(e) &&
+        (!local || this.endpointNode[e] === node)
+      ) {
         members.push({ e, weight: 0 });
       }
     });
@@ -412,7 +439,12 @@ export class Dataplane {
 
   private layoutFor(node: number): IptablesRuleLayout {
     this.summaries ??= summarizeServicePorts(this.input.cluster, this.family);
-    const target = this.summaries.findIndex((s) => s.service.namespace === this.input.service.namespace && s.service.name === this.input.service.name && s.port === this.input.port);
+    const target = this.summaries.findIndex(
+      (s) =>
+        s.service.namespace === this.input.service.namespace &&
+        s.service.name === this.input.service.name &&
+        s.port === this.input.port,
+    );
     const name = (this.nodes[node] as Node).name;
     return new IptablesRuleLayout(this.summaries, Math.max(0, target), name, this.streams.get(`hash-order/${name}`));
   }
@@ -420,7 +452,10 @@ export class Dataplane {
 
 function podAddressIn(clusterCIDR: string | null): string {
   if (clusterCIDR === null) return '10.128.0.1';
-  const first = clusterCIDR.split(',').map((s) => s.trim()).find((s) => !s.includes(':'));
+  const first = clusterCIDR
+    .split(',')
+    .map((s) => s.trim())
+    .find((s) => !s.includes(':'));
   if (first === undefined) return '10.128.0.1';
   const [addr, prefix] = first.split('/');
   const base = parseIPv4(addr as string);

@@ -40,14 +40,16 @@ export class Dist {
   readonly variance: number;
   /** Coefficient of variation sqrt(variance) / mean; Infinity where the variance diverges, 0 for a constant 0. */
   readonly cv: number;
-  private readonly code: number;
+  // The sampler's fields get initial values of their final types so that V8 keeps them unboxed-friendly
+  // (a field declared without a value is first defined as undefined and stays generic).
+  private readonly code: number = CONSTANT;
   // Parameters, meaning by kind: constant (value), exponential (mean), lognormal (mu, sigma), pareto (xm,
   // 1/alpha), uniform (min, max - min).
-  private readonly p0: number;
-  private readonly p1: number;
+  private readonly p0: number = 0;
+  private readonly p1: number = 0;
   // Empirical values: sorted values. Buckets: upper bounds, with cumulative weights in `cum`.
-  private readonly table: Float64Array;
-  private readonly cum: Float64Array;
+  private readonly table: Float64Array = EMPTY;
+  private readonly cum: Float64Array = EMPTY;
 
   constructor(spec: DistSpec) {
     let code: number;

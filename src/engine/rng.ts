@@ -41,15 +41,14 @@ function seedToBigInt(seed: number): bigint {
   return BigInt.asUintN(64, BigInt(seed));
 }
 
-/**
- * xoshiro128** generator. State lives in four int32 fields (no boxing: V8 stores them as doubles in place
- * or Smis, never allocating on update). Every method is allocation-free.
- */
+/** xoshiro128** generator. State lives in four int32 fields; every method is allocation-free. */
 export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  // Initialised here to small integers so that V8 gives the fields an integer representation; a field
+  // declared without a value is first defined as undefined and stays generic ("any") for good.
+  private s0 = 0;
+  private s1 = 0;
+  private s2 = 0;
+  private s3 = 0;
 
   /** Stream `name` of `seed`: the same pair always gives the same sequence. */
   constructor(seed: number, name = '') {

@@ -19,7 +19,7 @@ export type Rendering = 'iptables' | 'nftables' | 'ipvs';
 
 export interface RenderRulesOptions extends ProxyRenderOptions {
   /** Which outputs to produce (default all three). */
-  renderings?: Rendering[];
+  renderings?: readonly Rendering[];
   /** Service port whose traversal cost is reported; without it `rulesTraversedToTarget` is null. */
   target?: TargetSpec;
   /** IPVS scheduler, flags, real-server list order and counters. */
@@ -56,7 +56,13 @@ export function renderRules(cluster: Cluster, nodeName: string, options: RenderR
   if (wanted.has('nftables')) out.nftables = renderNftables(view, options, target);
   if (wanted.has('ipvs')) {
     const r = renderIpvs(view, options, options.ipvs, target);
-    out.ipvs = { text: r.text, statsText: r.statsText, nosortText: r.nosortText, virtualServers: r.virtualServers, counts: r.counts };
+    out.ipvs = {
+      text: r.text,
+      statsText: r.statsText,
+      nosortText: r.nosortText,
+      virtualServers: r.virtualServers,
+      counts: r.counts,
+    };
   }
   return out;
 }

@@ -16,8 +16,8 @@ import { probabilityString } from '../dataplane/iptables.js';
 import type { ServicePortEndpoint } from '../scenario/cluster.js';
 import { endpointString } from '../scenario/cluster.js';
 import { endpointChainName, iptablesServiceChains, lowerProtocol } from './names.js';
-import type { NodeView, ServicePortView } from './servicePorts.js';
 import { nodePortIPs, type ProxyRenderOptions, resolveProxyOptions } from './options.js';
+import type { NodeView, ServicePortView } from './servicePorts.js';
 
 const KUBE_SERVICES = 'KUBE-SERVICES';
 const KUBE_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
@@ -188,9 +188,10 @@ export function renderIptables(
     const usesFWChain = hasEndpoints && sp.loadBalancerVIPs.length > 0 && sp.sourceRanges.length > 0;
     const loadBalancerTrafficChain = usesFWChain ? chains.firewall : externalTrafficChain;
 
-    let internalFilterTarget = '';
+    // Read only when the matching has…Endpoints flag is false.
+    let internalFilterTarget: 'REJECT' | 'DROP' = 'REJECT';
     let internalFilterComment = '';
-    let externalFilterTarget = '';
+    let externalFilterTarget: 'REJECT' | 'DROP' = 'REJECT';
     let externalFilterComment = '';
     if (!hasEndpoints) {
       internalFilterTarget = 'REJECT';
@@ -208,7 +209,6 @@ export function renderIptables(
       }
     }
 
-    const isTarget = sp === target;
     if (hasInternalEndpoints) {
       nat.rule(
         KUBE_SERVICES,
@@ -220,13 +220,16 @@ export function renderIptables(
         `-m comment --comment ${internalFilterComment} ${match} -d ${sp.clusterIP} --dport ${sp.port.port} -j ${internalFilterTarget}`,
       );
     }
-    if (isTarget) {
+    if (sp === target) {
+      const endpoints = hasInternalEndpoints ? (sp.internalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints) : [];
       trace = {
         kubeServicesPosition: nat.count(KUBE_SERVICES),
-        masqueradeCheck: 0,
-        affinityChecks: 0,
-        endpoints: hasInternalEndpoints ? (sp.internalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints) : [],
-        rejectedBy: hasInternalEndpoints ? null : (internalFilterTarget as 'REJECT' | 'DROP'),
+        // The "cluster IP" masquerade rule heads the policy chain (written below); a pod source inside the
+        // cluster CIDR does not match it.
+        masqueradeCheck: hasInternalEndpoints && (opts.masqueradeAll || detectLocal !== null) ? 1 : 0,
+        affinityChecks: sp.clientIPAffinity ? endpoints.length : 0,
+        endpoints,
+        rejectedBy: hasInternalEndpoints ? null : internalFilterTarget,
       };
     }
 
@@ -276,7 +279,10 @@ export function renderIptables(
             `-m comment --comment ${name} ${match} -d 127.0.0.0/8 --dport ${sp.nodePort} -m nfacct --nfacct-name ${NFACCT_LOCALHOST_NODEPORTS} -j ${externalTrafficChain}`,
           );
         }
-        nat.rule(KUBE_NODEPORTS, `-m comment --comment ${name} ${match} --dport ${sp.nodePort} -j ${externalTrafficChain}`);
+        nat.rule(
+          KUBE_NODEPORTS,
+          `-m comment --comment ${name} ${match} --dport ${sp.nodePort} -j ${externalTrafficChain}`,
+        );
       }
       if (!hasExternalEndpoints) {
         filter.rule(
@@ -298,12 +304,10 @@ export function renderIptables(
       const args = `-m comment --comment ${quoted(`${name} cluster IP`)} ${match} -d ${sp.clusterIP} --dport ${sp.port.port}`;
       if (opts.masqueradeAll) {
         nat.rule(internalTrafficChain, `${args} -j ${KUBE_MARK_MASQ}`);
-        if (trace !== null && isTarget) trace.masqueradeCheck = 1;
       } else if (detectLocal !== null) {
         // Off-cluster sources reaching a ClusterIP (a static route to the Service range) may bounce to
         // another node, so they are masqueraded.
         nat.rule(internalTrafficChain, `${args} ! -s ${detectLocal} -j ${KUBE_MARK_MASQ}`);
-        if (trace !== null && isTarget) trace.masqueradeCheck = 1;
       }
     }
 
@@ -342,7 +346,8 @@ export function renderIptables(
       for (const cidr of sp.sourceRanges) nat.rule(chains.firewall, `${args} -s ${cidr} -j ${externalTrafficChain}`);
       if (sp.sourceRangesContainNodeIP) {
         // A VIP bound locally loops node-originated requests back with the VIP as source.
-        for (const lbip of sp.loadBalancerVIPs) nat.rule(chains.firewall, `${args} -s ${lbip} -j ${externalTrafficChain}`);
+        for (const lbip of sp.loadBalancerVIPs)
+          nat.rule(chains.firewall, `${args} -s ${lbip} -j ${externalTrafficChain}`);
       }
       // Falling off the end leaves the packet un-DNATed; KUBE-PROXY-FIREWALL then drops it.
       nat.rule(
@@ -364,7 +369,6 @@ export function renderIptables(
       nat.chain(localPolicyChain);
       writeServiceToEndpointRules(nat, sp, localPolicyChain, sp.localEndpoints, sepNames, largeClusterMode);
     }
-    if (trace !== null && isTarget && sp.clientIPAffinity) trace.affinityChecks = trace.endpoints.length;
 
     for (const ep of sp.allReachableEndpoints) {
       const epString = endpointString(ep.address, ep.port);
@@ -382,7 +386,10 @@ export function renderIptables(
   const nodePortsComment = quoted('kubernetes service nodeports; NOTE: this must be the last rule in this chain');
   if (nodePorts.matchAll) {
     const notLocalhost = localhostNodePorts ? '' : ' ! -d 127.0.0.0/8';
-    nat.rule(KUBE_SERVICES, `-m comment --comment ${nodePortsComment} -m addrtype --dst-type LOCAL${notLocalhost} -j ${KUBE_NODEPORTS}`);
+    nat.rule(
+      KUBE_SERVICES,
+      `-m comment --comment ${nodePortsComment} -m addrtype --dst-type LOCAL${notLocalhost} -j ${KUBE_NODEPORTS}`,
+    );
   } else {
     for (const ip of nodePorts.ips) {
       if (ip.startsWith('127.') && !localhostNodePorts) continue;
@@ -409,14 +416,35 @@ export function renderIptables(
   return {
     text,
     counts: {
-      rules: { filter: filter.rules.length + builtinJumps('filter', localhostNodePorts).length, nat: nat.rules.length + builtinJumps('nat', localhostNodePorts).length },
+      rules: {
+        filter: filter.rules.length + builtinJumps('filter', localhostNodePorts).length,
+        nat: nat.rules.length + builtinJumps('nat', localhostNodePorts).length,
+      },
       chains: { filter: filter.perChain.size + 4, nat: nat.perChain.size + 5 },
-      rulesPerChain: { filter: perChainRecord('filter', filter, localhostNodePorts), nat: perChainRecord('nat', nat, localhostNodePorts) },
+      rulesPerChain: {
+        filter: perChainRecord('filter', filter, localhostNodePorts),
+        nat: perChainRecord('nat', nat, localhostNodePorts),
+      },
       totalEndpoints: view.totalEndpoints,
       largeClusterMode,
       rulesTraversedToTarget,
     },
   };
+}
+
+/**
+ * probability(n) strings by n. Like kube-proxy's precomputedProbabilities, kept for the process: formatting
+ * a float exactly is the costly part of a large render, and n never exceeds a Service's endpoint count.
+ */
+const probabilities: string[] = [];
+
+function probability(n: number): string {
+  let p = probabilities[n];
+  if (p === undefined) {
+    p = probabilityString(n);
+    probabilities[n] = p;
+  }
+  return p;
 }
 
 /**
@@ -432,7 +460,8 @@ function writeServiceToEndpointRules(
   sepNames: ReadonlyMap<ServicePortEndpoint, string>,
   largeClusterMode: boolean,
 ): void {
-  const comment = (ep: string): string => (largeClusterMode ? '' : `-m comment --comment ${quoted(`${sp.name} -> ${ep}`)} `);
+  const comment = (ep: string): string =>
+    largeClusterMode ? '' : `-m comment --comment ${quoted(`${sp.name} -> ${ep}`)} `;
   if (sp.clientIPAffinity) {
     for (const ep of endpoints) {
       const epString = endpointString(ep.address, ep.port);
@@ -448,7 +477,7 @@ function writeServiceToEndpointRules(
     const ep = endpoints[i]!;
     const epString = endpointString(ep.address, ep.port);
     const sep = sepNames.get(ep) ?? '';
-    const statistic = i < n - 1 ? `-m statistic --mode random --probability ${probabilityString(n - i)} ` : '';
+    const statistic = i < n - 1 ? `-m statistic --mode random --probability ${probability(n - i)} ` : '';
     nat.rule(chain, `${comment(epString)}${statistic}-j ${sep}`);
   }
 }
@@ -466,15 +495,39 @@ const NEW = '-m conntrack --ctstate NEW';
 
 /** iptablesJumpChains followed by iptablesKubeletJumpChains, in source order. */
 const JUMP_CHAINS: readonly JumpRule[] = [
-  { table: 'filter', dst: KUBE_EXTERNAL_SERVICES, src: 'INPUT', comment: 'kubernetes externally-visible service portals', extra: NEW },
-  { table: 'filter', dst: KUBE_EXTERNAL_SERVICES, src: 'FORWARD', comment: 'kubernetes externally-visible service portals', extra: NEW },
+  {
+    table: 'filter',
+    dst: KUBE_EXTERNAL_SERVICES,
+    src: 'INPUT',
+    comment: 'kubernetes externally-visible service portals',
+    extra: NEW,
+  },
+  {
+    table: 'filter',
+    dst: KUBE_EXTERNAL_SERVICES,
+    src: 'FORWARD',
+    comment: 'kubernetes externally-visible service portals',
+    extra: NEW,
+  },
   { table: 'filter', dst: KUBE_NODEPORTS, src: 'INPUT', comment: 'kubernetes health check service ports', extra: '' },
   { table: 'filter', dst: KUBE_SERVICES, src: 'FORWARD', comment: 'kubernetes service portals', extra: NEW },
   { table: 'filter', dst: KUBE_SERVICES, src: 'OUTPUT', comment: 'kubernetes service portals', extra: NEW },
   { table: 'filter', dst: KUBE_FORWARD, src: 'FORWARD', comment: 'kubernetes forwarding rules', extra: '' },
   { table: 'filter', dst: KUBE_PROXY_FIREWALL, src: 'INPUT', comment: 'kubernetes load balancer firewall', extra: NEW },
-  { table: 'filter', dst: KUBE_PROXY_FIREWALL, src: 'OUTPUT', comment: 'kubernetes load balancer firewall', extra: NEW },
-  { table: 'filter', dst: KUBE_PROXY_FIREWALL, src: 'FORWARD', comment: 'kubernetes load balancer firewall', extra: NEW },
+  {
+    table: 'filter',
+    dst: KUBE_PROXY_FIREWALL,
+    src: 'OUTPUT',
+    comment: 'kubernetes load balancer firewall',
+    extra: NEW,
+  },
+  {
+    table: 'filter',
+    dst: KUBE_PROXY_FIREWALL,
+    src: 'FORWARD',
+    comment: 'kubernetes load balancer firewall',
+    extra: NEW,
+  },
   { table: 'nat', dst: KUBE_SERVICES, src: 'OUTPUT', comment: 'kubernetes service portals', extra: '' },
   { table: 'nat', dst: KUBE_SERVICES, src: 'PREROUTING', comment: 'kubernetes service portals', extra: '' },
   { table: 'nat', dst: KUBE_POSTROUTING, src: 'POSTROUTING', comment: 'kubernetes postrouting rules', extra: '' },

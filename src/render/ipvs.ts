@@ -46,13 +46,13 @@ export interface IpvsRenderOptions {
   /** `--ipvs-scheduler` (default rr). */
   scheduler?: string;
   /** Scheduler flags to set on every virtual server (`ipvsadm -b`), on top of the mh-port kube-proxy sets for mh. */
-  schedulerFlags?: IpvsSchedulerFlag[];
+  schedulerFlags?: readonly IpvsSchedulerFlag[];
   /**
    * Kernel list order (head first) of each Service port's real servers, keyed by ServicePortName
    * ("ns/name:port"), as "ip:port". Must list exactly the port's real servers. Default: reverse of kube-proxy's
    * sorted order.
    */
-  realServerOrder?: Record<string, string[]>;
+  realServerOrder?: Readonly<Record<string, readonly string[]>>;
   /** Counters keyed by kube-proxy's VirtualServer.String() ("10.96.0.10:53/UDP"), then by real server "ip:port". */
   realServerStats?: Record<string, Record<string, IpvsRealServerCounters>>;
 }
@@ -217,7 +217,10 @@ function listText(vss: readonly IpvsVirtualServer[], sortDests: boolean): string
 }
 
 function statsText(vss: readonly IpvsVirtualServer[]): string {
-  const header = ['Prot LocalAddress:Port'.padEnd(33), ...['Conns', 'InPkts', 'OutPkts', 'InBytes', 'OutBytes'].map((h) => h.padStart(8))];
+  const header = [
+    'Prot LocalAddress:Port'.padEnd(33),
+    ...['Conns', 'InPkts', 'OutPkts', 'InBytes', 'OutBytes'].map((h) => h.padStart(8)),
+  ];
   const lines = ['IP Virtual Server version 1.2.1 (size=4096)', header.join(' '), '  -> RemoteAddress:Port'];
   for (const vs of vss) {
     // The kernel counts each packet for the service and for its destination: the service line is the sum.
@@ -279,7 +282,10 @@ export function renderIpvs(
   const stats = ipvsOptions.realServerStats ?? {};
   for (const name of Object.keys(orders)) {
     if (!view.servicePorts.some((sp) => sp.name === name)) {
-      throw new RenderInputError(`ipvs.realServerOrder.${name}`, `no Service port "${name}" gets IPVS rules on this node`);
+      throw new RenderInputError(
+        `ipvs.realServerOrder.${name}`,
+        `no Service port "${name}" gets IPVS rules on this node`,
+      );
     }
   }
 
@@ -338,14 +344,14 @@ export function renderIpvs(
 
   const sorted = [...virtualServers].sort(compareServices);
   const text = listText(sorted, true);
-  const stats = statsText(sorted);
+  const statsListing = statsText(sorted);
   const nosortText = listText(sorted, false);
   u32Cache.clear();
   let realServers = 0;
   for (const vs of virtualServers) realServers += vs.realServers.length;
   return {
     text,
-    statsText: stats,
+    statsText: statsListing,
     nosortText,
     virtualServers,
     counts: {

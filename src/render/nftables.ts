@@ -1,5 +1,5 @@
 // The `ip kube-proxy` table kube-proxy's nftables proxier programs on one node, printed the way
-// `nft list ruleset` (nftables 1.0.x) prints it back from the kernel, so it can be diffed against a node
+// `nft list ruleset` (nftables 1.0.6) prints it back from the kernel, so it can be diffed against a node
 // and loaded with `nft -f`.
 //
 // Content follows pkg/proxy/nftables/proxier.go (setupNFTables and syncProxyRules, v1.33–v1.35; the
@@ -11,15 +11,15 @@
 // - nft normalises some statements: `mark set mark or 0x4000` lists as `meta mark set meta mark | …` with
 //   the mark widened to 32 bits, a one-element anonymous set loses its braces, interval sets are sorted,
 //   standard priorities get their names where nft knows one for the hook;
-// - elements of a set or map come out in the kernel's hash order, which differs per table; they are
-//   printed here in the order kube-proxy adds them.
+// - nft sorts the elements of a set or map by key before printing them (see compareKeys), whatever
+//   order kube-proxy added them in.
 
+import { parseCidr } from '../dataplane/ip.js';
 import type { ServicePortEndpoint } from '../scenario/cluster.js';
 import { endpointString } from '../scenario/cluster.js';
 import { lowerProtocol, nftEndpointChainBase, nftServiceChainBase } from './names.js';
 import { nodePortIPs, type ProxyRenderOptions, resolveProxyOptions } from './options.js';
 import type { NodeView, ServicePortView } from './servicePorts.js';
-import { parseCidr } from '../dataplane/ip.js';
 
 /** One element and the bytes of its key, which decide where `nft list` prints it. */
 interface NftElement {
@@ -241,13 +241,11 @@ export function renderNftables(
   const nodePorts = nodePortIPs(view, opts);
 
   const sets: NftSet[] = [];
-  const setByName = new Map<string, NftSet>();
   const chains: NftChain[] = [];
   const chainByName = new Map<string, NftChain>();
   const addSet = (s: Omit<NftSet, 'elements' | 'keys'>): NftSet => {
     const set: NftSet = { ...s, elements: [], keys: new Set() };
     sets.push(set);
-    setByName.set(set.name, set);
     return set;
   };
   const ensureChain = (name: string, header: string | null = null, comment: string | null = null): NftChain => {
@@ -358,11 +356,10 @@ export function renderNftables(
   );
 
   let trace: TargetTrace | null = null;
-  const ns = (sp: ServicePortView) => sp.svc.namespace;
 
   for (const sp of view.servicePorts) {
     const p = lowerProtocol(sp.protocol);
-    const base = nftServiceChainBase(ns(sp), sp.svc.name, sp.protocol, sp.port.name);
+    const base = nftServiceChainBase(sp.svc.namespace, sp.svc.name, sp.protocol, sp.port.name);
     const clusterPolicyChain = `service-${base}`;
     const localPolicyChain = `local-${base}`;
     const externalTrafficChain = `external-${base}`;
@@ -370,7 +367,10 @@ export function renderNftables(
     // Endpoint chain base names, hashed once per endpoint (the policy chains' endpoints are among these).
     const bases = new Map<ServicePortEndpoint, string>();
     for (const ep of sp.allReachableEndpoints) {
-      bases.set(ep, nftEndpointChainBase(ns(sp), sp.svc.name, sp.protocol, sp.port.name, ep.address, ep.port));
+      bases.set(
+        ep,
+        nftEndpointChainBase(sp.svc.namespace, sp.svc.name, sp.protocol, sp.port.name, ep.address, ep.port),
+      );
     }
     const epBase = (ep: ServicePortEndpoint) => bases.get(ep) ?? '';
 
@@ -420,10 +420,11 @@ export function renderNftables(
       addrElement(noEndpointServices, sp.clusterIP, ` ${comment} : ${internalFilterVerdict}`);
     }
     if (sp === target) {
+      const endpoints = hasInternalEndpoints ? (sp.internalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints) : [];
       trace = {
-        masqueradeCheck: 0,
-        affinityChecks: 0,
-        endpoints: hasInternalEndpoints ? (sp.internalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints) : [],
+        masqueradeCheck: hasInternalEndpoints && (opts.masqueradeAll || opts.clusterCIDR !== null) ? 1 : 0,
+        affinityChecks: sp.clientIPAffinity ? endpoints.length : 0,
+        endpoints,
         endpointChainRules: sp.clientIPAffinity ? 3 : 2,
         rejectedBy: hasInternalEndpoints ? null : hasEndpoints ? 'DROP' : 'REJECT',
       };
@@ -459,10 +460,8 @@ export function renderNftables(
       const match = `ip daddr ${sp.clusterIP}`;
       if (opts.masqueradeAll) {
         rule(internalTrafficChain, `${match} jump ${MARK_MASQ}`);
-        if (trace !== null && sp === target) trace.masqueradeCheck = 1;
       } else if (opts.clusterCIDR !== null) {
         rule(internalTrafficChain, `${match} ip saddr != ${opts.clusterCIDR} jump ${MARK_MASQ}`);
-        if (trace !== null && sp === target) trace.masqueradeCheck = 1;
       }
     }
 
@@ -471,10 +470,16 @@ export function renderNftables(
         rule(externalTrafficChain, `jump ${MARK_MASQ}`);
       } else {
         if (opts.clusterCIDR !== null) {
-          rule(externalTrafficChain, `ip saddr ${opts.clusterCIDR} goto ${clusterPolicyChain} comment "short-circuit pod traffic"`);
+          rule(
+            externalTrafficChain,
+            `ip saddr ${opts.clusterCIDR} goto ${clusterPolicyChain} comment "short-circuit pod traffic"`,
+          );
         }
         rule(externalTrafficChain, `fib saddr type local jump ${MARK_MASQ} comment "masquerade local traffic"`);
-        rule(externalTrafficChain, `fib saddr type local goto ${clusterPolicyChain} comment "short-circuit local traffic"`);
+        rule(
+          externalTrafficChain,
+          `fib saddr type local goto ${clusterPolicyChain} comment "short-circuit local traffic"`,
+        );
       }
       if (hasExternalEndpoints) rule(externalTrafficChain, `goto ${externalPolicyChain}`);
     }
@@ -508,7 +513,6 @@ export function renderNftables(
     };
     if (usesClusterPolicyChain) writeServiceToEndpointRules(clusterPolicyChain, sp.clusterEndpoints);
     if (usesLocalPolicyChain) writeServiceToEndpointRules(localPolicyChain, sp.localEndpoints);
-    if (trace !== null && sp === target && sp.clientIPAffinity) trace.affinityChecks = trace.endpoints.length;
 
     for (const ep of sp.allReachableEndpoints) {
       const chain = `endpoint-${epBase(ep)}`;

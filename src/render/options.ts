@@ -18,7 +18,7 @@ export interface ProxyRenderOptions {
   /** `iptables.masqueradeBit` (default 14 → mark 0x4000). */
   masqueradeBit?: number;
   /** `--nodeport-addresses`: CIDRs, or ["primary"] for the node's own IPs; empty (default) = every local address. */
-  nodePortAddresses?: string[];
+  nodePortAddresses?: readonly string[];
   /** `iptables.localhostNodePorts` (default true; off unless nodePortAddresses covers 127.0.0.1). */
   localhostNodePorts?: boolean;
   /** Endpoints above which the iptables proxier drops per-endpoint comments (default 1000). */
@@ -34,7 +34,7 @@ export interface ProxyRenderOptions {
    */
   nfacct?: boolean;
   /** ServiceCIDRs (nftables proxier): traffic to unallocated ClusterIPs in them is dropped. Default none. */
-  serviceCIDRs?: string[];
+  serviceCIDRs?: readonly string[];
 }
 
 export interface ResolvedProxyOptions {
@@ -42,7 +42,7 @@ export interface ResolvedProxyOptions {
   masqueradeAll: boolean;
   /** `fmt.Sprintf("%#08x", 1<<masqueradeBit)`, e.g. "0x00004000". */
   masqueradeMark: string;
-  nodePortAddresses: string[];
+  nodePortAddresses: readonly string[];
   localhostNodePorts: boolean;
   largeClusterEndpointsThreshold: number;
   randomFully: boolean;

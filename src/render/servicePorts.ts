@@ -8,8 +8,8 @@
 
 import {
   categorizeEndpoints,
-  externallyAccessible,
   externalIPsOf,
+  externallyAccessible,
   externalPolicyLocal,
   internalPolicyLocal,
   loadBalancerIPsOf,
@@ -130,7 +130,11 @@ function viewServicePort(cluster: Cluster, node: Node, nodeIP: string | null, sv
 /** Finds the node or throws UnknownNodeError listing the snapshot's nodes. */
 export function findNode(cluster: Cluster, nodeName: string): Node {
   const node = cluster.nodes.find((n) => n.name === nodeName);
-  if (node === undefined) throw new UnknownNodeError(nodeName, cluster.nodes.map((n) => n.name));
+  if (node === undefined)
+    throw new UnknownNodeError(
+      nodeName,
+      cluster.nodes.map((n) => n.name),
+    );
   return node;
 }
 
@@ -175,7 +179,10 @@ export function resolveTarget(view: NodeView, cluster: Cluster, target: TargetSp
   } else {
     const matches = cluster.services.filter((s) => s.name === target.service);
     if (matches.length > 1) {
-      throw new RenderInputError('target.service', `"${target.service}" exists in several namespaces; use "namespace/name"`);
+      throw new RenderInputError(
+        'target.service',
+        `"${target.service}" exists in several namespaces; use "namespace/name"`,
+      );
     }
     svc = matches[0];
   }
@@ -186,11 +193,17 @@ export function resolveTarget(view: NodeView, cluster: Cluster, target: TargetSp
       ? found.ports[0]
       : found.ports.find((p) => (typeof target.port === 'number' ? p.port === target.port : p.name === target.port));
   if (port === undefined) {
-    throw new RenderInputError('target.port', `Service ${found.namespace}/${found.name} has no port "${target.port ?? ''}"`);
+    throw new RenderInputError(
+      'target.port',
+      `Service ${found.namespace}/${found.name} has no port "${target.port ?? ''}"`,
+    );
   }
   const portView = view.servicePorts.find((sp) => sp.svc === found && sp.port === port);
   if (portView === undefined) {
-    throw new RenderInputError('target.service', `${servicePortName(found, port)} gets no IPv4 rules (headless, ExternalName or IPv6-only)`);
+    throw new RenderInputError(
+      'target.service',
+      `${servicePortName(found, port)} gets no IPv4 rules (headless, ExternalName or IPv6-only)`,
+    );
   }
   return portView;
 }

@@ -598,7 +598,8 @@ export function ingestCluster(snapshot: ClusterSnapshot, base = 'cluster'): Clus
   const usedNodePorts = new Set<number>();
   for (const { value } of serviceEntries) {
     if ('metadata' in value) {
-      for (const ip of [value.spec.clusterIP, ...(value.spec.clusterIPs ?? [])]) if (ip && ip !== 'None') usedIPs.add(ip);
+      for (const ip of [value.spec.clusterIP, ...(value.spec.clusterIPs ?? [])])
+        if (ip && ip !== 'None') usedIPs.add(ip);
       for (const p of value.spec.ports ?? []) if (p.nodePort) usedNodePorts.add(p.nodePort);
       if (value.spec.healthCheckNodePort) usedNodePorts.add(value.spec.healthCheckNodePort);
     } else {

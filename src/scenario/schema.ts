@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DistributionSpec } from './distribution.js';
 import { Duration, PositiveDuration } from './duration.js';
 import { ClusterSnapshot } from './snapshot.js';
+import { describeYamlProblem, parseYamlStream } from './yaml.js';
 
 const Name = z.string().min(1).max(253);
 
@@ -19,7 +20,10 @@ export const Target = z
       .optional()
       .describe('The Service port, by name or by port number. Default: the first port.'),
   })
-  .meta({ description: 'Which Service port the traffic is sent to.', examples: [{ service: 'default/demo-svc', port: 'http' }] });
+  .meta({
+    description: 'Which Service port the traffic is sent to.',
+    examples: [{ service: 'default/demo-svc', port: 'http' }],
+  });
 
 export const ProxyMode = z.enum(['iptables', 'nftables', 'ipvs']).describe('kube-proxy mode.');
 export const IpvsSchedulerName = z
@@ -33,7 +37,9 @@ export const Ipvs = z
       .array(z.enum(['sh-port', 'sh-fallback', 'mh-port', 'mh-fallback']))
       .default([])
       .describe('Scheduler flags (kube-proxy `ipvs.scheduler` flags: `ipvsadm -b`).'),
-    tcpTimeout: Duration.default(900).describe('IPVS TCP ESTABLISHED idle timeout (kernel default 900 s; `ipvsadm --set`).'),
+    tcpTimeout: Duration.default(900).describe(
+      'IPVS TCP ESTABLISHED idle timeout (kernel default 900 s; `ipvsadm --set`).',
+    ),
     tcpFinTimeout: Duration.default(120).describe('IPVS TCP FIN_WAIT / TIME_WAIT timeout (kernel default 120 s).'),
   })
   .describe('IPVS settings (used when mode is ipvs).');
@@ -46,7 +52,7 @@ export const Conntrack = z
   })
   .describe('conntrack sizing: the table holds max(maxPerCore × node CPUs, min) entries.');
 
-export const Proxy = z
+export const ProxySettings = z
   .strictObject({
     mode: ProxyMode.default('iptables'),
     ipvs: Ipvs.default({ scheduler: 'rr', flags: [], tcpTimeout: 900, tcpFinTimeout: 120 }),
@@ -54,11 +60,16 @@ export const Proxy = z
       .string()
       .regex(/^[0-9a-fA-F.:]+\/\d{1,3}$/, 'must be a CIDR such as 10.244.0.0/16')
       .optional()
-      .describe('Pod CIDR (`--cluster-cidr`): traffic to a ClusterIP from outside it is masqueraded. Unset: no such rule.'),
+      .describe(
+        'Pod CIDR (`--cluster-cidr`): traffic to a ClusterIP from outside it is masqueraded. Unset: no such rule.',
+      ),
     masqueradeAll: z.boolean().default(false).describe('SNAT all traffic sent to Service IPs (`--masquerade-all`).'),
     conntrack: Conntrack.default({ maxPerCore: 32768, min: 131072, timeWait: 120 }),
   })
-  .meta({ description: 'kube-proxy settings that change behaviour.', examples: [{ mode: 'ipvs', ipvs: { scheduler: 'lc' } }] });
+  .meta({
+    description: 'kube-proxy settings that change behaviour.',
+    examples: [{ mode: 'ipvs', ipvs: { scheduler: 'lc' } }],
+  });
 
 export const ClientGroup = z
   .strictObject({
@@ -66,7 +77,9 @@ export const ClientGroup = z
     kind: z
       .enum(['pod', 'external'])
       .default('pod')
-      .describe('pod: in-cluster pods on `nodes`; external: clients entering through NodePort / LoadBalancer on `nodes`.'),
+      .describe(
+        'pod: in-cluster pods on `nodes`; external: clients entering through NodePort / LoadBalancer on `nodes`.',
+      ),
     nodes: z
       .array(Name)
       .min(1)
@@ -75,7 +88,9 @@ export const ClientGroup = z
     via: z
       .enum(['nodePort', 'loadBalancer'])
       .default('loadBalancer')
-      .describe('How external clients enter: a NodePort on the entry nodes, or the Service load balancer spreading over them.'),
+      .describe(
+        'How external clients enter: a NodePort on the entry nodes, or the Service load balancer spreading over them.',
+      ),
     weights: z
       .array(z.number().nonnegative().finite())
       .optional()
@@ -118,9 +133,21 @@ export const ShortWorkload = z
   .strictObject({
     class: z.literal('short'),
     ...WorkloadCommon,
-    rate: z.number().positive().finite().describe('Requests per second (connections arrive at rate / requestsPerConnection).'),
-    requestsPerConnection: z.number().int().min(1).max(100_000).default(1).describe('Sequential requests per connection.'),
-    thinkTime: DistributionSpec.optional().describe('Client pause between a response and the next request; default none.'),
+    rate: z
+      .number()
+      .positive()
+      .finite()
+      .describe('Requests per second (connections arrive at rate / requestsPerConnection).'),
+    requestsPerConnection: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1)
+      .describe('Sequential requests per connection.'),
+    thinkTime: DistributionSpec.optional().describe(
+      'Client pause between a response and the next request; default none.',
+    ),
   })
   .describe('Short connections: Poisson arrivals, a few sequential requests each, then close.');
 
@@ -128,10 +155,27 @@ export const Http2Workload = z
   .strictObject({
     class: z.literal('http2'),
     ...WorkloadCommon,
-    connections: z.number().int().min(1).max(100_000).describe('Long-lived connections kept open (opened over the first second).'),
-    lifetime: DistributionSpec.optional().describe('How long a connection lives before it reconnects; default: the whole run.'),
-    streamRate: z.number().nonnegative().finite().describe('Streams (requests) per second over all connections of the workload.'),
-    maxConcurrentStreams: z.number().int().min(1).max(100_000).default(100).describe('SETTINGS_MAX_CONCURRENT_STREAMS per connection.'),
+    connections: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .describe('Long-lived connections kept open (opened over the first second).'),
+    lifetime: DistributionSpec.optional().describe(
+      'How long a connection lives before it reconnects; default: the whole run.',
+    ),
+    streamRate: z
+      .number()
+      .nonnegative()
+      .finite()
+      .describe('Streams (requests) per second over all connections of the workload.'),
+    maxConcurrentStreams: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(100)
+      .describe('SETTINGS_MAX_CONCURRENT_STREAMS per connection.'),
   })
   .describe('HTTP/2 (or gRPC): long-lived connections multiplexing streams.');
 
@@ -149,7 +193,13 @@ export const Workload = z.discriminatedUnion('class', [ShortWorkload, Http2Workl
 
 export const Traffic = z
   .strictObject({
-    seed: z.number().int().min(0).max(2 ** 53 - 1).default(1).describe('Seed of every random stream.'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 53 - 1)
+      .default(1)
+      .describe('Seed of every random stream.'),
     duration: PositiveDuration.default(60).describe('Simulated time (default 60 s).'),
     warmup: Duration.optional().describe('Excluded from statistics; default 10 % of duration.'),
     clients: z
@@ -211,7 +261,9 @@ export const Calibration = z
   .strictObject({
     rtt: z
       .strictObject({
-        sameNode: Duration.default(0.00005).describe('Round trip to an endpoint on the deciding node (default 0.05 ms).'),
+        sameNode: Duration.default(0.00005).describe(
+          'Round trip to an endpoint on the deciding node (default 0.05 ms).',
+        ),
         crossNode: Duration.default(0.0002).describe('Round trip to another node in the zone (default 0.2 ms).'),
         crossZone: Duration.default(0.001).describe('Round trip to another zone (default 1 ms).'),
       })
@@ -233,14 +285,39 @@ export const Calibration = z
 
 export const Budget = z
   .strictObject({
-    maxEvents: z.number().int().min(1000).optional().describe('Event budget of one run (default and ceiling set by the server).'),
+    maxEvents: z
+      .number()
+      .int()
+      .min(1000)
+      .optional()
+      .describe('Event budget of one run (default and ceiling set by the server).'),
   })
   .describe('Limits of one run.');
 
+/**
+ * `cluster` may also be text: what `kubectl get nodes,services,endpointslices -A -o yaml` (or `-o json`)
+ * printed, or a multi-document YAML stream of Kubernetes objects, pasted as one string.
+ */
+const ClusterText = z
+  .string()
+  .transform((text, ctx) => {
+    const parsed = parseYamlStream(text);
+    if ('problem' in parsed) {
+      ctx.addIssue({ code: 'custom', message: `not valid YAML or JSON (${describeYamlProblem(parsed.problem)})` });
+      return z.NEVER;
+    }
+    return parsed.docs.length === 1 ? parsed.docs[0] : parsed.docs;
+  })
+  .pipe(ClusterSnapshot);
+
 export const scenarioShape = {
-  cluster: ClusterSnapshot,
+  cluster: z
+    .union([ClusterSnapshot, ClusterText])
+    .describe(
+      'The cluster snapshot: kubectl’s List (JSON or YAML), its items as an array, the compact form, or any of these as text (a YAML multi-document stream is fine).',
+    ),
   target: Target.optional(),
-  proxy: Proxy.default({
+  proxy: ProxySettings.default({
     mode: 'iptables',
     ipvs: { scheduler: 'rr', flags: [], tcpTimeout: 900, tcpFinTimeout: 120 },
     masqueradeAll: false,
@@ -250,14 +327,22 @@ export const scenarioShape = {
   backends: Backends.default({ concurrency: 32, speed: 1, queueLimit: null, overrides: [] }),
   requirements: Requirements.default({ stickySessions: false, preserveSourceIP: false }),
   calibration: Calibration.default({ rtt: { sameNode: 0.00005, crossNode: 0.0002, crossZone: 0.001 } }),
-  replications: z.number().int().min(1).max(30).default(1).describe('Independent runs with derived seeds; > 1 adds 95 % intervals.'),
+  replications: z
+    .number()
+    .int()
+    .min(1)
+    .max(30)
+    .default(1)
+    .describe('Independent runs with derived seeds; > 1 adds 95 % intervals.'),
   budget: Budget.default({}),
 };
 
-export const Scenario = z.strictObject(scenarioShape).describe('A cluster snapshot, a traffic profile and a data-plane configuration.');
+export const Scenario = z
+  .strictObject(scenarioShape)
+  .describe('A cluster snapshot, a traffic profile and a data-plane configuration.');
 
 export type ScenarioInput = z.input<typeof Scenario>;
 export type Scenario = z.output<typeof Scenario>;
 export type Workload = z.output<typeof Workload>;
 export type ClientGroup = z.output<typeof ClientGroup>;
-export type Proxy = z.output<typeof Proxy>;
+export type ProxySettings = z.output<typeof ProxySettings>;

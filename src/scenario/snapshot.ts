@@ -531,7 +531,8 @@ export const NodeShorthand = z
       .boolean()
       .optional()
       .meta({
-        description: 'Control-plane node (sets node-role.kubernetes.io/control-plane); default false.',
+        description:
+          'Control-plane node: true adds the node-role.kubernetes.io/control-plane label, which the topology-hint controller skips; default false.',
         examples: [false],
       }),
     kubeletVersion: z
@@ -545,7 +546,8 @@ export const NodeShorthand = z
       .optional()
       .meta({ description: 'kube-proxy version; default unknown.', examples: ['v1.33.2'] }),
     labels: StringMap.optional().meta({
-      description: 'Further labels; zone, region and controlPlane override their labels.',
+      description:
+        'Further labels; zone and region override theirs. A node-role.kubernetes.io/control-plane or master label makes a control-plane node.',
       examples: [{ 'kubernetes.io/hostname': 'node-a1' }],
     }),
   })
@@ -731,7 +733,10 @@ export const EndpointsShorthand = z
       .string()
       .min(1)
       .optional()
-      .meta({ description: 'Slice name; default "<service>-<n>".', examples: ['demo-svc-7xk2p'] }),
+      .meta({
+        description: 'Slice name; default "<service name>-<n>", n counting the endpoint sets of that Service from 0.',
+        examples: ['demo-svc-7xk2p'],
+      }),
     addressType: IPFamily.optional().meta({
       description: 'Default the family of the first address.',
       examples: ['IPv4'],

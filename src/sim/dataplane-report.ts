@@ -16,14 +16,23 @@ function quantileOfCounts(counts: Float64Array, total: number, q: number): numbe
   return counts.length - 1;
 }
 
-export function dataplaneReport(model: SimModel, runs: readonly DataplaneModel[], rulesCount: number, end: number): SimResult['dataplane'] {
+export function dataplaneReport(
+  model: SimModel,
+  runs: readonly DataplaneModel[],
+  rulesCount: number,
+  end: number,
+): SimResult['dataplane'] {
   const N = model.cluster.nodes.length;
   const sum = { ...(runs[0] as DataplaneModel).counters };
   for (const key of Object.keys(sum) as (keyof typeof sum)[]) sum[key] = runs.reduce((a, r) => a + r.counters[key], 0);
   let maxLen = 0;
   for (const r of runs) maxLen = Math.max(maxLen, r.rulesHistogram.length);
   const rules = new Float64Array(maxLen);
-  for (const r of runs) r.rulesHistogram.forEach((c, i) => (rules[i] = (rules[i] as number) + c));
+  for (const r of runs) {
+    r.rulesHistogram.forEach((c, i) => {
+      rules[i] = (rules[i] as number) + c;
+    });
+  }
   const forwarded = sum.newConnections - sum.dropNoEndpoints - sum.dropNoLocal - sum.dropConntrack - sum.dropIpvsNoDest;
   const share = (x: number) => (forwarded > 0 ? round(x / forwarded) : 0);
   const nodes: SimResult['dataplane']['nodes'] = [];
@@ -39,7 +48,12 @@ export function dataplaneReport(model: SimModel, runs: readonly DataplaneModel[]
       peak = Math.max(peak, (r.conntrack[n] as { peak: number }).peak);
     }
     if (created === 0 && peak === 0) continue;
-    nodes.push({ node: model.cluster.nodes[n]?.name ?? String(n), newConnections: created, dropped, conntrackPeakEntries: peak });
+    nodes.push({
+      node: model.cluster.nodes[n]?.name ?? String(n),
+      newConnections: created,
+      dropped,
+      conntrackPeakEntries: peak,
+    });
     conntrackPeak = Math.max(conntrackPeak, peak);
     conntrackMax = Math.min(conntrackMax, (runs[0] as DataplaneModel).conntrackCapacity[n] as number);
   }

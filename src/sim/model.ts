@@ -1,18 +1,19 @@
 // Prepares one run's model from a validated scenario: resolves the target Service port and its endpoints,
 // client groups, workloads (distributions), per-endpoint server settings, the round-trip matrix, and the
 // data-plane factory for the configuration being simulated. Pure: the same scenario gives the same model.
-import { Dist } from '../engine/dist.js';
+
 import type { EndpointServerSettings } from '../backend/servers.js';
-import type { Cluster, Service, ServicePort, ServicePortEndpoint } from '../scenario/cluster.js';
-import { ScenarioError, type ScenarioIssue, listNames } from '../scenario/errors.js';
-import type { Scenario } from '../scenario/schema.js';
-import { resolveClientGroups, type ResolvedClientGroup } from '../traffic/clients.js';
-import type { DataplaneConfig } from '../dataplane/kubeproxy.js';
+import { DEFAULT_LOOKUP_NS, DEFAULT_NS_PER_RULE } from '../dataplane/cost.js';
 import { endpointsForServicePort } from '../dataplane/endpoints.js';
+import type { DataplaneConfig } from '../dataplane/kubeproxy.js';
 import { CLOSE_TRAFFIC_DISTRIBUTIONS, controllerHints, topologyModeAuto, withHints } from '../dataplane/topology.js';
-import { DEFAULT_NS_PER_RULE, DEFAULT_LOOKUP_NS } from '../dataplane/cost.js';
-import { CLASS_HTTP2, CLASS_SHORT, CLASS_WEBSOCKET } from './run.js';
+import { Dist } from '../engine/dist.js';
+import type { Cluster, Service, ServicePort, ServicePortEndpoint } from '../scenario/cluster.js';
+import { listNames, ScenarioError, type ScenarioIssue } from '../scenario/errors.js';
+import type { Scenario } from '../scenario/schema.js';
+import { type ResolvedClientGroup, resolveClientGroups } from '../traffic/clients.js';
 import type { SimConfig } from './result.js';
+import { CLASS_HTTP2, CLASS_SHORT, CLASS_WEBSOCKET } from './run.js';
 
 export interface PreparedWorkload {
   name: string;
@@ -97,7 +98,9 @@ export function prepareModel(
     endpoints = withHints(endpoints, controllerHints(endpoints, service, cluster.nodes));
   }
   const nodeIndex = new Map(cluster.nodes.map((n, i) => [n.name, i]));
-  const endpointNode = Int32Array.from(endpoints, (e) => (e.nodeName === null ? -1 : (nodeIndex.get(e.nodeName) ?? -1)));
+  const endpointNode = Int32Array.from(endpoints, (e) =>
+    e.nodeName === null ? -1 : (nodeIndex.get(e.nodeName) ?? -1),
+  );
   const groups = resolveClientGroups(
     scenario.traffic.clients,
     cluster,
@@ -136,7 +139,7 @@ export function prepareModel(
           perConnection: w.maxConcurrentStreams,
           perConnectionCount: w.connections,
         };
-      case 'websocket':
+      default:
         return {
           ...base,
           cls: CLASS_WEBSOCKET,

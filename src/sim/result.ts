@@ -12,7 +12,9 @@ export const Interval = z
     high: z.number().describe('Upper end of the 95 % confidence interval.'),
     halfWidth: z.number(),
     n: z.number().int().describe('Replications the interval is computed from.'),
-    values: z.array(z.number()).describe('The per-replication values (replication r of every what-if candidate shares its random streams).'),
+    values: z
+      .array(z.number())
+      .describe('The per-replication values (replication r of every what-if candidate shares its random streams).'),
   })
   .describe('A figure over replications: mean and 95 % Student-t confidence interval.');
 export type Interval = z.infer<typeof Interval>;
@@ -69,7 +71,10 @@ export const DropReasons = z
     noEndpoints: z.number().int().describe('No usable endpoint at all: REJECT.'),
     noLocalEndpoint: z.number().int().describe('Traffic policy Local and none on the deciding node: DROP.'),
     conntrackFull: z.number().int().describe('The node’s conntrack table was full.'),
-    ipvsNoDestination: z.number().int().describe('The IPVS scheduler found no destination (e.g. sh bucket of a weight-0 server).'),
+    ipvsNoDestination: z
+      .number()
+      .int()
+      .describe('The IPVS scheduler found no destination (e.g. sh bucket of a weight-0 server).'),
   })
   .describe('New connections dropped, by reason.');
 
@@ -90,9 +95,15 @@ export const Dataplane = z
     dropped: z.strictObject({ total: z.number().int(), byReason: DropReasons }),
     ruleEvaluationsPerNewConnection: z
       .strictObject({ mean: z.number(), p99: z.number() })
-      .describe('Rules a new connection’s first packet traverses (iptables grows with Service count; nftables/IPVS O(1)).'),
-    firstPacketCostUs: z.strictObject({ mean: z.number() }).describe('Rule-evaluation time added to connection setup, µs.'),
-    rules: z.strictObject({ count: z.number().int().describe('Rules (or IPVS entries) this mode programs per node for the snapshot.') }),
+      .describe(
+        'Rules a new connection’s first packet traverses (iptables grows with Service count; nftables/IPVS O(1)).',
+      ),
+    firstPacketCostUs: z
+      .strictObject({ mean: z.number() })
+      .describe('Rule-evaluation time added to connection setup, µs.'),
+    rules: z.strictObject({
+      count: z.number().int().describe('Rules (or IPVS entries) this mode programs per node for the snapshot.'),
+    }),
     sourceIPPreservedShare: Share,
     snatShare: Share,
     crossNodeShare: Share,
@@ -116,7 +127,11 @@ export const Dataplane = z
   .describe('What the data plane did and cost.');
 
 export const Latency = Percentiles.extend({
-  byClass: z.strictObject({ short: Percentiles.optional(), http2: Percentiles.optional(), websocket: Percentiles.optional() }),
+  byClass: z.strictObject({
+    short: Percentiles.optional(),
+    http2: Percentiles.optional(),
+    websocket: Percentiles.optional(),
+  }),
 }).describe('Latency overall and per workload class, ms.');
 
 export const Requests = z
@@ -170,7 +185,9 @@ export const SimResult = z
     requests: Requests,
     dataplane: Dataplane,
     headline: Headline.optional(),
-    warnings: z.array(z.string()).describe('Model caveats for this run (e.g. a run too short for its connection lifetimes).'),
+    warnings: z
+      .array(z.string())
+      .describe('Model caveats for this run (e.g. a run too short for its connection lifetimes).'),
     meta: Meta,
   })
   .describe('The result of one simulation.');

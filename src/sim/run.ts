@@ -2,20 +2,16 @@
 // kube-proxy's data plane on each deciding node, and the endpoint servers, wired on the engine's event
 // queue. Everything per connection and per request lives in typed arrays indexed by integer ids (free
 // lists, no objects per event), and the loop is one switch on the event kind.
-import { Dist } from '../engine/dist.js';
+
+import { EndpointServers, LevelIntegral } from '../backend/servers.js';
+import { CLOSE_ESTABLISHED, CLOSE_IPVS_EXPIRED, CLOSE_NEVER_ESTABLISHED, Dataplane } from '../dataplane/kubeproxy.js';
+import type { Dist } from '../engine/dist.js';
 import { EventQueue } from '../engine/queue.js';
 import type { Rng } from '../engine/rng.js';
 import { Streams } from '../engine/rng.js';
-import { EndpointServers, LevelIntegral } from '../backend/servers.js';
 import { CLIENT_EXTERNAL, type ResolvedClientGroup } from '../traffic/clients.js';
 import { LatencyRecorder } from './latency.js';
 import type { SimModel } from './model.js';
-import {
-  CLOSE_ESTABLISHED,
-  CLOSE_IPVS_EXPIRED,
-  CLOSE_NEVER_ESTABLISHED,
-  Dataplane,
-} from '../dataplane/kubeproxy.js';
 
 // Event kinds.
 const K_SHORT_ARRIVAL = 0; // a: workload
@@ -272,7 +268,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
     P.rStart[r] = sendAt;
     P.rService[r] = wService[w]!.sample(wServiceRng[w]!);
     const ready = P.cReady[c]!;
-    q.schedule((sendAt > ready ? sendAt : ready) + P.cRtt[c]! * 0.5, K_REQ_ARRIVE, r, 0);
+    q.schedule(Math.max(sendAt, ready) + P.cRtt[c]! * 0.5, K_REQ_ARRIVE, r, 0);
   };
 
   const fail = (reason: number, at: number): void => {
@@ -282,7 +278,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
   const startH2Stream = (c: number, r: number, now: number): void => {
     P.cRemaining[c] = P.cRemaining[c]! + 1;
     const ready = P.cReady[c]!;
-    q.schedule((now > ready ? now : ready) + P.cRtt[c]! * 0.5, K_REQ_ARRIVE, r, 0);
+    q.schedule(Math.max(now, ready) + P.cRtt[c]! * 0.5, K_REQ_ARRIVE, r, 0);
   };
 
   const removeOpen = (w: number, c: number): void => {
@@ -319,7 +315,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
   /** websocket: arms the IPVS idle timer when the gap to the next packet exceeds the ESTABLISHED timeout. */
   const armIdle = (c: number, lastPacket: number): void => {
     if (ipvsIdle === Number.POSITIVE_INFINITY) return;
-    const next = P.cNextMsg[c]! < P.cEnd[c]! ? P.cNextMsg[c]! : P.cEnd[c]!;
+    const next = Math.min(P.cNextMsg[c]!, P.cEnd[c]!);
     if (next - lastPacket > ipvsIdle && lastPacket + ipvsIdle < horizon) {
       q.schedule(lastPacket + ipvsIdle, K_IDLE_EXPIRE, c, P.cGen[c]!);
     }

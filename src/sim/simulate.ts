@@ -6,10 +6,19 @@ import { type LatencyHistogram, replicationCI } from '../engine/stats.js';
 import { ENGINE_VERSION } from '../version.js';
 import { estimateEvents } from './budget.js';
 import { dataplaneReport } from './dataplane-report.js';
-import { programmedRules } from './rules.js';
 import type { SimModel } from './model.js';
 import type { Balance, EndpointRow, Headline, Interval, Percentiles, SimResult } from './result.js';
-import { CLASS_HTTP2, CLASS_SHORT, CLASS_WEBSOCKET, FAIL_CONNECTION_DROPPED, FAIL_IPVS_IDLE, FAIL_QUEUE_FULL, type RunMeasurements, runOnce } from './run.js';
+import { programmedRules } from './rules.js';
+import {
+  CLASS_HTTP2,
+  CLASS_SHORT,
+  CLASS_WEBSOCKET,
+  FAIL_CONNECTION_DROPPED,
+  FAIL_IPVS_IDLE,
+  FAIL_QUEUE_FULL,
+  type RunMeasurements,
+  runOnce,
+} from './run.js';
 
 /** The run would exceed its event budget: the API answers 422 with the estimate. */
 export class BudgetError extends Error {
@@ -54,7 +63,15 @@ const round = (x: number, digits = 6): number => {
 function percentiles(h: LatencyHistogram): Percentiles {
   const s = h.summaryMs();
   const cap = (v: number) => round(Math.min(v, s.max));
-  return { count: s.count, mean: round(s.mean), p50: cap(s.p50), p90: cap(s.p90), p99: cap(s.p99), p999: cap(s.p999), max: round(s.max) };
+  return {
+    count: s.count,
+    mean: round(s.mean),
+    p50: cap(s.p50),
+    p90: cap(s.p90),
+    p99: cap(s.p99),
+    p999: cap(s.p999),
+    max: round(s.max),
+  };
 }
 
 function endpointPercentile(h: LatencyHistogram, p: number): number {
@@ -75,7 +92,12 @@ export function balance(by: Balance['by'], values: ArrayLike<number>): Balance {
   if (n === 0 || sum === 0) return { by, maxOverMean: 0, cv: 0, jain: 0 };
   const mean = sum / n;
   const variance = Math.max(0, sq / n - mean * mean);
-  return { by, maxOverMean: round(max / mean), cv: round(Math.sqrt(variance) / mean), jain: round((sum * sum) / (n * sq)) };
+  return {
+    by,
+    maxOverMean: round(max / mean),
+    cv: round(Math.sqrt(variance) / mean),
+    jain: round((sum * sum) / (n * sq)),
+  };
 }
 
 function interval(values: number[]): Interval {
@@ -96,7 +118,9 @@ function interval(values: number[]): Interval {
  */
 function balanceSet(model: SimModel): number[] {
   const ipvs = model.config.mode === 'ipvs';
-  const ready = model.endpoints.flatMap((e, i) => (e.conditions.ready && (!ipvs || (model.weights[i] as number) > 0) ? [i] : []));
+  const ready = model.endpoints.flatMap((e, i) =>
+    e.conditions.ready && (!ipvs || (model.weights[i] as number) > 0) ? [i] : [],
+  );
   if (ready.length > 0) return ready;
   return model.endpoints.flatMap((e, i) => (e.conditions.serving ? [i] : []));
 }
@@ -118,7 +142,9 @@ interface PerRun {
 function headlineOf(model: SimModel, m: RunMeasurements, set: number[]): PerRun {
   const all = m.latency.overall();
   const s = all.summaryMs();
-  const util = model.servers.map((srv, i) => (m.busy.area[i] as number) / (srv.concurrency * Math.max(m.measuredSeconds, 1e-12)));
+  const util = model.servers.map(
+    (srv, i) => (m.busy.area[i] as number) / (srv.concurrency * Math.max(m.measuredSeconds, 1e-12)),
+  );
   const failed = m.failures.reduce((a, b) => a + b, 0);
   return {
     latencyMean: s.mean,
@@ -220,11 +246,17 @@ export function simulateModel(model: SimModel, options: SimulateOptions): SimRes
     [CLASS_WEBSOCKET, 'websocket'],
   ] as const;
   for (const [cls, name] of classes) {
-    if (model.workloads.some((w) => w.cls === cls)) byClass[name] = percentiles(latency.byClass[cls] as LatencyHistogram);
+    if (model.workloads.some((w) => w.cls === cls))
+      byClass[name] = percentiles(latency.byClass[cls] as LatencyHistogram);
   }
 
   const failedTotal = failures.reduce((a, b) => a + b, 0);
-  const dataplane = dataplaneReport(model, runs.map((m) => m.dataplane), programmedRules(model), model.duration);
+  const dataplane = dataplaneReport(
+    model,
+    runs.map((m) => m.dataplane),
+    programmedRules(model),
+    model.duration,
+  );
   const warnings: string[] = [];
   for (const w of model.workloads) {
     const meanLife = w.aux?.mean ?? 0;

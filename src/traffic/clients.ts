@@ -1,9 +1,10 @@
 // Client groups (spec/model.md §1, §4): who sends, from which node, with which source address. The node
 // whose rules meet the first packet decides: the client pod's node, or the entry node for external
 // clients (a NodePort they dial, or the node a load balancer forwards to).
-import type { ClientGroup } from '../scenario/schema.js';
+
 import type { Cluster } from '../scenario/cluster.js';
 import { listNames, type ScenarioIssue } from '../scenario/errors.js';
+import type { ClientGroup } from '../scenario/schema.js';
 
 export const CLIENT_POD = 0;
 export const CLIENT_EXTERNAL = 1;
@@ -28,7 +29,7 @@ export interface ResolvedClientGroup {
 export function ipv4ToU32(address: string): number {
   const p = address.split('.');
   if (p.length !== 4) return 0;
-  return (((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0);
+  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
 }
 
 export function u32ToIpv4(v: number): string {
@@ -58,7 +59,8 @@ export function resolveClientGroups(
   const names = cluster.nodes.map((n) => n.name);
   const seen = new Set<string>();
   return list.map((g, gi) => {
-    if (seen.has(g.name)) issues.push({ path: `traffic.clients[${gi}].name`, message: `duplicate client group "${g.name}"` });
+    if (seen.has(g.name))
+      issues.push({ path: `traffic.clients[${gi}].name`, message: `duplicate client group "${g.name}"` });
     seen.add(g.name);
     const idx: number[] = [];
     (g.nodes ?? names).forEach((name, ni) => {
@@ -71,7 +73,10 @@ export function resolveClientGroups(
       } else idx.push(i);
     });
     if (idx.length === 0 && g.nodes === undefined) {
-      issues.push({ path: `traffic.clients[${gi}]`, message: 'the snapshot has no nodes for this client group to run on' });
+      issues.push({
+        path: `traffic.clients[${gi}]`,
+        message: 'the snapshot has no nodes for this client group to run on',
+      });
     }
     const kind = g.kind === 'external' ? CLIENT_EXTERNAL : CLIENT_POD;
     const cumulativeWeights = new Float64Array(g.weights === undefined ? 0 : g.weights.length);

@@ -6,7 +6,9 @@ import type { Candidate } from '../sim/model.js';
 export const CandidateSpec = z
   .strictObject({
     mode: ProxyMode,
-    scheduler: IpvsSchedulerName.optional().describe('IPVS scheduler (mode ipvs only); default the scenario’s `proxy.ipvs.scheduler`.'),
+    scheduler: IpvsSchedulerName.optional().describe(
+      'IPVS scheduler (mode ipvs only); default the scenario’s `proxy.ipvs.scheduler`.',
+    ),
     sessionAffinity: z.enum(['None', 'ClientIP']).optional().describe('Override the target Service’s sessionAffinity.'),
     externalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
     internalTrafficPolicy: z.enum(['Cluster', 'Local']).optional(),
@@ -14,12 +16,20 @@ export const CandidateSpec = z
       .string()
       .nullable()
       .optional()
-      .describe('Override spec.trafficDistribution (e.g. PreferClose; null removes it); hints are recomputed as the EndpointSlice controller would.'),
+      .describe(
+        'Override spec.trafficDistribution (e.g. PreferClose; null removes it); hints are recomputed as the EndpointSlice controller would.',
+      ),
   })
-  .refine((c) => c.scheduler === undefined || c.mode === 'ipvs', { message: 'scheduler applies to mode ipvs only', path: ['scheduler'] })
+  .refine((c) => c.scheduler === undefined || c.mode === 'ipvs', {
+    message: 'scheduler applies to mode ipvs only',
+    path: ['scheduler'],
+  })
   .meta({
     description: 'One data-plane configuration to simulate.',
-    examples: [{ mode: 'ipvs', scheduler: 'lc' }, { mode: 'nftables', sessionAffinity: 'ClientIP' }],
+    examples: [
+      { mode: 'ipvs', scheduler: 'lc' },
+      { mode: 'nftables', sessionAffinity: 'ClientIP' },
+    ],
   });
 export type CandidateSpec = z.output<typeof CandidateSpec>;
 
@@ -27,7 +37,11 @@ export const IPVS_SCHEDULERS = IpvsSchedulerName.options;
 
 /** The default what-if: iptables, nftables, and ipvs with every scheduler (11 candidates). */
 export function defaultCandidates(): Candidate[] {
-  return [{ mode: 'iptables' }, { mode: 'nftables' }, ...IPVS_SCHEDULERS.map((s) => ({ mode: 'ipvs' as const, scheduler: s }))];
+  return [
+    { mode: 'iptables' },
+    { mode: 'nftables' },
+    ...IPVS_SCHEDULERS.map((s) => ({ mode: 'ipvs' as const, scheduler: s })),
+  ];
 }
 
 /** A short, unique, human-readable name: "ipvs/lc", "nftables+ClientIP", "iptables etp=Local". */

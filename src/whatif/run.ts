@@ -3,10 +3,10 @@
 import type { Scenario } from '../scenario/schema.js';
 import type { Candidate } from '../sim/model.js';
 import type { SimResult } from '../sim/result.js';
-import type { SimulationPool } from './pool.js';
-import type { TaskResult } from './worker.js';
 import { candidateLabel, defaultCandidates } from './candidates.js';
+import type { SimulationPool } from './pool.js';
 import { type Objective, type RankingRow, rank } from './rank.js';
+import type { TaskResult } from './worker.js';
 
 export interface WhatifOutcome {
   labels: string[];
@@ -26,7 +26,9 @@ export async function runWhatif(
   const list = candidates ?? defaultCandidates();
   const labels = list.map((c) => candidateLabel(c, scenario.proxy.ipvs.scheduler));
   // The budget is per candidate: each is a full simulation with all its replications.
-  const settled = await Promise.all(list.map((candidate) => pool.run({ kind: 'simulate', scenario, candidate, maxEvents }, signal)));
+  const settled = await Promise.all(
+    list.map((candidate) => pool.run({ kind: 'simulate', scenario, candidate, maxEvents }, signal)),
+  );
   const failed = settled.find((r) => !r.ok);
   if (failed !== undefined && !failed.ok) return failed;
   const results = settled.map((r) => (r as Extract<TaskResult, { ok: true }>).result);

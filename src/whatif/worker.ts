@@ -1,11 +1,12 @@
 // The worker thread's entry: one task per call. Errors that are the request's fault come back as values
 // (class identity does not survive the thread boundary), so the API can map them to 4xx problems.
-import { BudgetError, simulate } from '../sim/index.js';
-import type { Candidate } from '../sim/model.js';
-import type { SimResult } from '../sim/result.js';
+
 import type { Cluster } from '../scenario/cluster.js';
 import { ScenarioError, type ScenarioIssue } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
+import { BudgetError, simulate } from '../sim/index.js';
+import type { Candidate } from '../sim/model.js';
+import type { SimResult } from '../sim/result.js';
 
 export interface SimulateTask {
   kind: 'simulate';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/api/app.js';
+import { type App, buildApp } from '../../src/api/app.js';
 import { optionsFromEnv, parseSize } from '../../src/api/config.js';
 
 let app: App;
@@ -47,7 +47,11 @@ describe('configuration from the environment', () => {
     try {
       const ok = await corsApp.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://dash.example' } });
       expect(ok.headers['access-control-allow-origin']).toBe('https://dash.example');
-      const other = await corsApp.inject({ method: 'GET', url: '/healthz', headers: { origin: 'https://evil.example' } });
+      const other = await corsApp.inject({
+        method: 'GET',
+        url: '/healthz',
+        headers: { origin: 'https://evil.example' },
+      });
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
     } finally {
       await corsApp.close();

@@ -13,8 +13,9 @@ export interface ClusterShape {
 
 export function compactCluster(shape: ClusterShape = {}): ScenarioInput['cluster'] {
   const zones = shape.zones ?? { 'zone-a': ['node-a'] };
-  const nodes = Object.entries(zones).flatMap(([zone, names]) => names.map((name) => ({ name, zone, cpu: 4 })));
-  nodes.forEach((n, i) => Object.assign(n, { ip: `10.0.0.${i + 1}` }));
+  const nodes = Object.entries(zones)
+    .flatMap(([zone, names]) => names.map((name) => ({ name, zone, cpu: 4 })))
+    .map((n, i) => ({ ...n, ip: `10.0.0.${i + 1}` }));
   const perNode = shape.endpointsPerNode ?? { [nodes[0]?.name ?? 'node-a']: shape.endpoints ?? 3 };
   const endpoints: { address: string; node: string }[] = [];
   let k = 0;

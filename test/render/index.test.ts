@@ -38,7 +38,9 @@ describe('renderRules', () => {
   });
 
   it('rejects a target that is not in the snapshot, pointing at the field', () => {
-    expect(() => renderRules(overallCluster(), TEST_NODE, { target: { service: 'ns1/missing' } })).toThrow(RenderInputError);
+    expect(() => renderRules(overallCluster(), TEST_NODE, { target: { service: 'ns1/missing' } })).toThrow(
+      RenderInputError,
+    );
     try {
       renderRules(overallCluster(), TEST_NODE, { target: { service: 'ns1/svc1', port: 443 } });
     } catch (e) {

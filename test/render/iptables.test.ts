@@ -73,8 +73,12 @@ describe('iptables rule semantics', () => {
     const svc = text.split('\n').filter((l) => l.startsWith('-A KUBE-SVC-') && l.includes('->'));
     expect(svc).toHaveLength(3);
     // "10.244.1.10:8080" < "10.244.1.2:8080" < "10.244.2.2:8080" as strings (endpointslicecache byEndpoint).
-    expect(svc[0]).toContain('"default/web:http -> 10.244.1.10:8080" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-');
-    expect(svc[1]).toContain('"default/web:http -> 10.244.1.2:8080" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-');
+    expect(svc[0]).toContain(
+      '"default/web:http -> 10.244.1.10:8080" -m statistic --mode random --probability 0.3333333333 -j KUBE-SEP-',
+    );
+    expect(svc[1]).toContain(
+      '"default/web:http -> 10.244.1.2:8080" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-',
+    );
     expect(svc[2]).toMatch(/"default\/web:http -> 10\.244\.2\.2:8080" -j KUBE-SEP-[A-Z2-7]{16}$/);
   });
 
@@ -82,9 +86,15 @@ describe('iptables rule semantics', () => {
     const cluster = threeEndpointCluster({ sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 600 });
     const { text } = renderIptables(buildNodeView(cluster, 'node-a'));
     const svc = text.split('\n').filter((l) => l.startsWith('-A KUBE-SVC-'));
-    expect(svc.slice(0, 3).every((l) => / -m recent --name (KUBE-SEP-\S+) --rcheck --seconds 600 --reap -j \1$/.test(l))).toBe(true);
+    expect(
+      svc.slice(0, 3).every((l) => / -m recent --name (KUBE-SEP-\S+) --rcheck --seconds 600 --reap -j \1$/.test(l)),
+    ).toBe(true);
     expect(svc.slice(3).every((l) => !l.includes('recent'))).toBe(true);
-    expect(text.split('\n').filter((l) => /^-A KUBE-SEP-\S+ .* -m recent --name KUBE-SEP-\S+ --set -m tcp -p tcp -j DNAT/.test(l))).toHaveLength(3);
+    expect(
+      text
+        .split('\n')
+        .filter((l) => /^-A KUBE-SEP-\S+ .* -m recent --name KUBE-SEP-\S+ --set -m tcp -p tcp -j DNAT/.test(l)),
+    ).toHaveLength(3);
   });
 
   it('drops comments on endpoint rules above the large-cluster threshold', () => {
@@ -101,7 +111,11 @@ describe('iptables rule semantics', () => {
   });
 
   it('drops ClusterIP traffic under internalTrafficPolicy Local on a node without a local endpoint', () => {
-    const svc = service('default', 'local', { clusterIP: '10.96.0.20', internalTrafficPolicy: 'Local', ports: [port('', 80)] });
+    const svc = service('default', 'local', {
+      clusterIP: '10.96.0.20',
+      internalTrafficPolicy: 'Local',
+      ports: [port('', 80)],
+    });
     const cluster: Cluster = {
       nodes: [node('node-a', '192.168.1.10'), node('node-b', '192.168.1.11')],
       services: [svc],
@@ -113,7 +127,9 @@ describe('iptables rule semantics', () => {
     );
     expect(a).not.toContain('KUBE-SVL-');
     const b = renderIptables(buildNodeView(cluster, 'node-b')).text;
-    expect(b).toMatch(/-A KUBE-SERVICES -m comment --comment "default\/local cluster IP" -m tcp -p tcp -d 10\.96\.0\.20 --dport 80 -j KUBE-SVL-/);
+    expect(b).toMatch(
+      /-A KUBE-SERVICES -m comment --comment "default\/local cluster IP" -m tcp -p tcp -d 10\.96\.0\.20 --dport 80 -j KUBE-SVL-/,
+    );
   });
 
   it('restricts NodePorts to --nodeport-addresses and blocks localhost NodePorts when 127/8 is not covered', () => {

@@ -23,18 +23,28 @@ function cluster(): Cluster {
     nodes: [node('node-a', '192.168.1.10')],
     services: [dns, web],
     endpointSlices: [
-      slice(dns, [endpoint('10.244.2.4'), endpoint('10.244.1.3')], [
-        { name: 'dns', port: 53, protocol: 'UDP' },
-        { name: 'dns-tcp', port: 53 },
-      ]),
-      slice(web, [endpoint('10.244.1.5'), endpoint('10.244.2.6', { conditions: TERMINATING })], [{ name: 'http', port: 8080 }]),
+      slice(
+        dns,
+        [endpoint('10.244.2.4'), endpoint('10.244.1.3')],
+        [
+          { name: 'dns', port: 53, protocol: 'UDP' },
+          { name: 'dns-tcp', port: 53 },
+        ],
+      ),
+      slice(
+        web,
+        [endpoint('10.244.1.5'), endpoint('10.244.2.6', { conditions: TERMINATING })],
+        [{ name: 'http', port: 8080 }],
+      ),
     ],
   };
 }
 
 describe('ipvsadm -Ln rendering', () => {
   it('prints ipvsadm 1.31 columns: services and real servers sorted, persistence, weight 0 while draining', () => {
-    const stats = { '10.96.0.20:80/TCP': { '10.244.1.5:8080': { activeConn: 3, inActConn: 7 }, '10.244.2.6:8080': { activeConn: 1 } } };
+    const stats = {
+      '10.96.0.20:80/TCP': { '10.244.1.5:8080': { activeConn: 3, inActConn: 7 }, '10.244.2.6:8080': { activeConn: 1 } },
+    };
     const r = renderIpvs(buildNodeView(cluster(), 'node-a'), {}, { realServerStats: stats });
     // libipvs compares addresses with a wrapping int subtraction: 192.168.x sorts before 10.x.
     expect(r.text).toBe(
@@ -73,14 +83,15 @@ describe('ipvsadm -Ln rendering', () => {
     expect(byDefault?.realServers.map((rs) => rs.address)).toEqual(['10.244.2.4', '10.244.1.3']);
     const order = { 'kube-system/dns:dns': ['10.244.1.3:53', '10.244.2.4:53'] };
     const custom = renderIpvs(view, {}, { realServerOrder: order });
-    expect(custom.virtualServers.find((v) => v.key === '10.96.0.10:53/UDP')?.realServers.map((rs) => rs.address)).toEqual([
-      '10.244.1.3',
-      '10.244.2.4',
-    ]);
+    expect(
+      custom.virtualServers.find((v) => v.key === '10.96.0.10:53/UDP')?.realServers.map((rs) => rs.address),
+    ).toEqual(['10.244.1.3', '10.244.2.4']);
     const nosort = custom.nosortText.split('\n');
     const udp = nosort.indexOf('UDP  10.96.0.10:53 rr');
     expect(nosort.slice(udp + 1, udp + 3).map((l) => l.slice(5, 18))).toEqual(['10.244.1.3:53', '10.244.2.4:53']);
-    expect(() => renderIpvs(view, {}, { realServerOrder: { 'kube-system/dns:dns': ['10.244.1.3:53'] } })).toThrow(RenderInputError);
+    expect(() => renderIpvs(view, {}, { realServerOrder: { 'kube-system/dns:dns': ['10.244.1.3:53'] } })).toThrow(
+      RenderInputError,
+    );
     try {
       renderIpvs(view, {}, { realServerOrder: { 'kube-system/dns:dns': ['10.244.9.9:53', '10.244.1.3:53'] } });
     } catch (e) {
@@ -97,7 +108,11 @@ describe('ipvsadm -Ln rendering', () => {
   });
 
   it('prints --stats with ipvsadm’s 9-character counters, abbreviating past 10^8', () => {
-    const stats = { '10.96.0.10:53/UDP': { '10.244.1.3:53': { conns: 5, inPkts: 123_456_789, outPkts: 20, inBytes: 7e9, outBytes: 42 } } };
+    const stats = {
+      '10.96.0.10:53/UDP': {
+        '10.244.1.3:53': { conns: 5, inPkts: 123_456_789, outPkts: 20, inBytes: 7e9, outBytes: 42 },
+      },
+    };
     const r = renderIpvs(buildNodeView(cluster(), 'node-a'), {}, { realServerStats: stats });
     const lines = r.statsText.split('\n');
     expect(lines[1]).toBe('Prot LocalAddress:Port               Conns   InPkts  OutPkts  InBytes OutBytes');
@@ -121,9 +136,11 @@ describe('ipvsadm -Ln rendering', () => {
       nodes: [node('node-a', '192.168.1.10'), node('node-b', '192.168.1.11')],
       services: [svc],
       endpointSlices: [
-        slice(svc, [endpoint('10.244.1.5', { nodeName: 'node-a' }), endpoint('10.244.2.5', { nodeName: 'node-b' })], [
-          { name: '', port: 80 },
-        ]),
+        slice(
+          svc,
+          [endpoint('10.244.1.5', { nodeName: 'node-a' }), endpoint('10.244.2.5', { nodeName: 'node-b' })],
+          [{ name: '', port: 80 }],
+        ),
       ],
     };
     const onA = renderIpvs(buildNodeView(c, 'node-a')).virtualServers;

@@ -10,7 +10,7 @@
 // Connections enter the node from outside (nat PREROUTING), as a pod's traffic on another node or an
 // external client's would; DNAT to an address on the node's lo then delivers them locally.
 
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
@@ -26,7 +26,9 @@ function run(cmd: string, args: readonly string[], input?: string): string {
 }
 
 function which(tool: string): boolean {
-  return ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'].some((d) => existsSync(`${d}/${tool}`));
+  return ['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/sbin', '/usr/local/bin'].some((d) =>
+    existsSync(`${d}/${tool}`),
+  );
 }
 
 /** Why the kernel tests cannot run here, or null when they can (root, ip, iptables-restore, nft, conntrack). */
@@ -206,9 +208,13 @@ export class NetnsPair {
 
   /** Starts the answering listeners in the node namespace and waits until they accept. */
   async startBackends(ports: readonly number[]): Promise<Backend> {
-    const child = spawn('ip', ['netns', 'exec', this.server, process.execPath, '-e', SERVER_SCRIPT, JSON.stringify([...new Set(ports)])], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'ip',
+      ['netns', 'exec', this.server, process.execPath, '-e', SERVER_SCRIPT, JSON.stringify([...new Set(ports)])],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.backends.push(child);
     await new Promise<void>((resolve, reject) => {
       let out = '';
@@ -252,7 +258,9 @@ export class NetnsPair {
 }
 
 /** Runs `fn` with a fresh namespace, deleting it afterwards (used to time the kernel tools). */
-export function withThrowawayNamespace<T>(fn: (exec: (cmd: string, args: readonly string[], input?: string) => string) => T): T {
+export function withThrowawayNamespace<T>(
+  fn: (exec: (cmd: string, args: readonly string[], input?: string) => string) => T,
+): T {
   const ns = `${PREFIX}${process.pid}-${randomBytes(3).toString('hex')}-s`;
   run('ip', ['netns', 'add', ns]);
   try {

@@ -21,7 +21,9 @@ describe('nftables rendering against kube-proxy TestOverallNFTablesRules', () =>
 
   it('prints the table as nft list ruleset does: sets first, base chain headers, affinity set with timeout', () => {
     const { text } = renderNftables(buildNodeView(overallCluster(), TEST_NODE), FAKE_PROXIER);
-    expect(text.startsWith('table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n\tset cluster-ips {\n')).toBe(true);
+    expect(text.startsWith('table ip kube-proxy {\n\tcomment "rules for kube-proxy"\n\tset cluster-ips {\n')).toBe(
+      true,
+    );
     expect(text).toContain(
       '\tchain nat-prerouting {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tjump services\n\t}',
     );
@@ -37,7 +39,11 @@ describe('nftables rule semantics', () => {
   function cluster(n: number): Cluster {
     const svc = service('default', 'web', { clusterIP: '10.96.0.10', ports: [port('http', 80, 30080)] });
     const eps = Array.from({ length: n }, (_, i) => endpoint(`10.244.${i + 1}.7`));
-    return { nodes: [node('node-a', '192.168.1.10')], services: [svc], endpointSlices: [slice(svc, eps, [{ name: 'http', port: 8080 }])] };
+    return {
+      nodes: [node('node-a', '192.168.1.10')],
+      services: [svc],
+      endpointSlices: [slice(svc, eps, [{ name: 'http', port: 8080 }])],
+    };
   }
 
   it('spreads n endpoints with one numgen verdict map of n slots, in ip:port string order', () => {
@@ -50,11 +56,15 @@ describe('nftables rule semantics', () => {
 
   it('defaults --nodeport-addresses to the node IP (primary) and lists set elements by little-endian key', () => {
     const { text } = renderNftables(buildNodeView(cluster(1), 'node-a'));
-    expect(text).toContain('\tset nodeport-ips {\n\t\ttype ipv4_addr\n\t\tcomment "IPs that accept NodePort traffic"\n\t\telements = { 192.168.1.10 }\n\t}');
+    expect(text).toContain(
+      '\tset nodeport-ips {\n\t\ttype ipv4_addr\n\t\tcomment "IPs that accept NodePort traffic"\n\t\telements = { 192.168.1.10 }\n\t}',
+    );
     expect(text).toContain('ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports');
     const all = renderNftables(buildNodeView(cluster(1), 'node-a'), { nodePortAddresses: ['0.0.0.0/0'] }).text;
     expect(all).not.toContain('nodeport-ips');
-    expect(all).toContain('fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports');
+    expect(all).toContain(
+      'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @service-nodeports',
+    );
   });
 
   it('costs the same few rules whatever the endpoint: a hash lookup, then numgen', () => {

@@ -45,7 +45,8 @@ export function sortIptablesLikeKubeProxyTest(text: string): string {
       byName.get(name)?.rules.push(line);
     }
   }
-  const rank = (name: string) => (name === 'KUBE-NODEPORTS' ? 0 : name === 'KUBE-SERVICES' ? 1 : name.startsWith('KUBE-') ? 2 : 3);
+  const rank = (name: string) =>
+    name === 'KUBE-NODEPORTS' ? 0 : name === 'KUBE-SERVICES' ? 1 : name.startsWith('KUBE-') ? 2 : 3;
   const out: string[] = [];
   for (const tableName of [...tables.keys()].sort()) {
     const chains = [...(tables.get(tableName) ?? [])].sort(

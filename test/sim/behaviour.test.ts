@@ -20,9 +20,21 @@ function longLived(scheduler: 'rr' | 'lc') {
         clients: [{ name: 'gateway', nodes: ['node-a'], sourceIPs: 500 }],
         workloads: [
           // WebSocket sessions of wildly varying length (Pareto α = 1.5: CV infinite) with steady messages…
-          { class: 'websocket', rate: 0.5, duration: { dist: 'pareto', alpha: 1.5, mean: 120 }, messageRate: 2, serviceTime: '20ms' },
+          {
+            class: 'websocket',
+            rate: 0.5,
+            duration: { dist: 'pareto', alpha: 1.5, mean: 120 },
+            messageRate: 2,
+            serviceTime: '20ms',
+          },
           // …and HTTP/2 connections that live 10 s to hours.
-          { class: 'http2', connections: 20, lifetime: { dist: 'lognormal', median: 60, p99: 1800 }, streamRate: 100, serviceTime: '10ms' },
+          {
+            class: 'http2',
+            connections: 20,
+            lifetime: { dist: 'lognormal', median: 60, p99: 1800 },
+            streamRate: 100,
+            serviceTime: '10ms',
+          },
         ],
       },
       backends: { concurrency: 8 },
@@ -56,7 +68,7 @@ describe("the source document's claim: rr vs lc", () => {
     const lcConn = lc.headline!.maxOverMeanConnectionSeconds;
     // ~7 open connections per endpoint. Separated 95 % intervals, and rr worse in every paired replication.
     expect(rrConn.low).toBeGreaterThan(lcConn.high);
-    rrConn.values.forEach((v, i) => expect(v).toBeGreaterThan(lcConn.values[i]! + 0.08));
+    for (const [i, v] of rrConn.values.entries()) expect(v).toBeGreaterThan(lcConn.values[i]! + 0.08);
     expect(rrConn.mean).toBeGreaterThan(lcConn.mean * 1.15);
     expect(by(rr, 'utilization').maxOverMean).toBeGreaterThan(by(lc, 'utilization').maxOverMean);
     const peak = (r: SimResult) => Math.max(...r.endpoints.map((e) => e.peakActiveConnections));
@@ -85,7 +97,11 @@ function externalTraffic(policy: 'Local' | 'Cluster') {
       cluster: compactCluster({
         zones: { a: ['node-a', 'node-b', 'node-c'] },
         endpointsPerNode: { 'node-a': 2, 'node-b': 1 },
-        service: { type: 'NodePort', externalTrafficPolicy: policy, ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }] },
+        service: {
+          type: 'NodePort',
+          externalTrafficPolicy: policy,
+          ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }],
+        },
       }),
       proxy: { mode: 'iptables' },
       traffic: {

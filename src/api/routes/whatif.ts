@@ -25,7 +25,9 @@ export const WhatifBody = z
       .min(1)
       .max(50)
       .optional()
-      .describe('Configurations to compare. Default: iptables, nftables, and ipvs with each of rr wrr lc wlc sed nq sh dh mh.'),
+      .describe(
+        'Configurations to compare. Default: iptables, nftables, and ipvs with each of rr wrr lc wlc sed nq sh dh mh.',
+      ),
     objective: Objective.default('p99'),
   })
   .describe('A scenario and the candidate configurations to compare.');
@@ -61,10 +63,19 @@ export function whatifRoutes(ctx: RouteContext): FastifyPluginAsyncZod {
           const labels = candidates.map((c) => candidateLabel(c, scenario.proxy.ipvs.scheduler));
           const dup = labels.findIndex((l, i) => labels.indexOf(l) !== i);
           if (dup >= 0) {
-            throw new ProblemError(validationProblem([{ path: `candidates[${dup}]`, message: `duplicate candidate "${labels[dup]}"` }]));
+            throw new ProblemError(
+              validationProblem([{ path: `candidates[${dup}]`, message: `duplicate candidate "${labels[dup]}"` }]),
+            );
           }
         }
-        const outcome = await runWhatif(ctx.pool, scenario, candidates, objective, maxEvents, clientGone(request, reply));
+        const outcome = await runWhatif(
+          ctx.pool,
+          scenario,
+          candidates,
+          objective,
+          maxEvents,
+          clientGone(request, reply),
+        );
         if ('ok' in outcome) throw problemFromTask(outcome);
         return { objective, candidates: outcome.labels, results: outcome.results, ranking: outcome.ranking };
       },
