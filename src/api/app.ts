@@ -5,7 +5,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import './components.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { API_VERSION } from '../version.js';
 import { createPool } from '../whatif/pool.js';
@@ -35,6 +36,11 @@ export async function buildApp(overrides: Partial<AppOptions> = {}): Promise<App
   registerYamlParser(app, options.bodyLimit);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
+    // A run cancelled because its client went away: nobody is listening for the answer.
+    if (err.name === 'AbortError') {
+      request.log.info('run cancelled');
+      return reply.code(499).send();
+    }
     const problem = err instanceof ScenarioError ? scenarioProblem(err).problem : toProblem(err, options.bodyLimit);
     if (problem.status >= 500) request.log.error({ err }, 'request failed');
     if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '5');
@@ -77,6 +83,7 @@ export async function buildApp(overrides: Partial<AppOptions> = {}): Promise<App
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 

@@ -10,8 +10,14 @@ import { PROBLEM_TYPES, ProblemError, validationProblem } from './problem.js';
 /** An AbortSignal that fires when the client closes the connection before the response is sent. */
 export function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
-  reply.raw.on('close', () => {
-    if (!reply.raw.writableFinished) {
+  // 'finish' means the whole response reached the socket; a 'close' before it means the client left.
+  // (writableFinished is not reliable here: a destroyed response reports true on Node 20.)
+  let finished = false;
+  reply.raw.once('finish', () => {
+    finished = true;
+  });
+  reply.raw.once('close', () => {
+    if (!finished) {
       request.log.info('client went away; cancelling its run');
       controller.abort();
     }

@@ -4,7 +4,7 @@
 // target's block (half the other Service ports' rules on average, Go map order; all of them for a
 // NodePort), the KUBE-SVC cascade, the KUBE-SEP chain and the filter chains — at `calibration.nsPerRule`
 // each; nftables and IPVS look the Service up in a hash at a constant `calibration.lookupNs`.
-import { categorizeEndpoints, decideForNode, type Entry, reachableVia } from '../dataplane/eligibility.js';
+
 import {
   DEFAULT_LOOKUP_NS,
   DEFAULT_NS_PER_RULE,
@@ -14,6 +14,7 @@ import {
   type PathSpec,
   summarizeServicePorts,
 } from '../dataplane/cost.js';
+import { categorizeEndpoints, decideForNode, type Entry, reachableVia } from '../dataplane/eligibility.js';
 import { primaryIPFamily } from '../dataplane/endpoints.js';
 import type { NatOutcome } from '../dataplane/nat.js';
 import { Rng } from '../engine/rng.js';
@@ -73,9 +74,16 @@ export function firstPacketCost(
     const node = top === undefined ? undefined : nodesByName.get(top.node);
     if (node === undefined) continue;
     const client = group.kind === 'pod' ? 'pod' : 'external';
-    const decision = decideForNode(categorizeEndpoints(eps, service, node, { port, family }), service, port, entry, client, {
-      localDetector,
-    });
+    const decision = decideForNode(
+      categorizeEndpoints(eps, service, node, { port, family }),
+      service,
+      port,
+      entry,
+      client,
+      {
+        localDetector,
+      },
+    );
     if (decision.kind === 'drop') continue;
     let layout = layouts.get(node.name);
     if (layout === undefined) {
@@ -102,7 +110,12 @@ export function firstPacketCost(
       crossNode: false,
       crossZone: false,
     };
-    const rules = iptablesExpectedFirstPacketRules(layout, spec, expectedCascadeRules(new Float64Array(n).fill(1 / n)), nat);
+    const rules = iptablesExpectedFirstPacketRules(
+      layout,
+      spec,
+      expectedCascadeRules(new Float64Array(n).fill(1 / n)),
+      nat,
+    );
     weighted += rules * group.connectionsPerSecond;
     rate += group.connectionsPerSecond;
   }

@@ -69,3 +69,8 @@ export function finite(x: number): number | null {
 export function verdict(id: string, fired: boolean, text: string): string {
   return `${id} ${fired ? 'fired' : 'did not fire'}: ${text}`;
 }
+
+/** "1 Service port", "12 000 Service ports". */
+export function count(n: number, noun: string): string {
+  return `${int(n)} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -36,7 +36,10 @@ export const G2: Rule = {
     )} (threshold ${pct(t.longConnectionSecondsShare)})`;
     const cvText = `the connection-duration CV is ${num(cv)} (threshold > ${num(t.connectionDurationCV)})`;
     const classes = [...new Set(p.workloads.map((w) => w.class))].filter((c) => c !== 'short');
-    const mix = classes.length > 0 ? `; the mix includes ${classes.map((c) => (c === 'http2' ? 'HTTP/2' : 'WebSocket')).join(' and ')}` : '';
+    const mix =
+      classes.length > 0
+        ? `; the mix includes ${classes.map((c) => (c === 'http2' ? 'HTTP/2' : 'WebSocket')).join(' and ')}`
+        : '';
     const weights = fired && weighted ? '; endpoint weights differ (backends.overrides), so wlc' : '';
     let text: string;
     if (longOnes && varied) text = `${shareText}, and ${cvText}`;
@@ -47,7 +50,9 @@ export const G2: Rule = {
     return {
       fired,
       because: verdict('G2', fired, text),
-      ...(fired ? { recommends: { mode: 'ipvs' as const, scheduler: weighted ? ('wlc' as const) : ('lc' as const) } } : {}),
+      ...(fired
+        ? { recommends: { mode: 'ipvs' as const, scheduler: weighted ? ('wlc' as const) : ('lc' as const) } }
+        : {}),
       measured: {
         longConnectionSecondsShare: share,
         connectionDurationCV: finite(cv),

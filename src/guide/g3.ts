@@ -24,9 +24,11 @@ export const G3: Rule = {
     const fired = required || affinity;
     const key = serviceKey(ctx.service);
     let text: string;
-    if (required && affinity) text = `requirements.stickySessions is true, and ${key} already has sessionAffinity: ClientIP`;
+    if (required && affinity)
+      text = `requirements.stickySessions is true, and ${key} already has sessionAffinity: ClientIP`;
     else if (required) text = 'requirements.stickySessions is true';
-    else if (affinity) text = `${key} already has sessionAffinity: ClientIP (timeout ${ctx.service.sessionAffinityTimeoutSeconds} s)`;
+    else if (affinity)
+      text = `${key} already has sessionAffinity: ClientIP (timeout ${ctx.service.sessionAffinityTimeoutSeconds} s)`;
     else text = `requirements.stickySessions is false and ${key} has sessionAffinity: None`;
     return {
       fired,

@@ -1,6 +1,6 @@
 // G5 (§12, §4): hundreds to thousands of Services or endpoints ⇒ IPVS (hash lookup, lower latency and CPU).
 // Beyond the document, the answer names nftables too (see notes.ts).
-import { dur, finite, int, num, pct, verdict } from './format.js';
+import { count, dur, finite, int, num, pct, verdict } from './format.js';
 import type { Rule } from './types.js';
 
 export const G5: Rule = {
@@ -24,8 +24,8 @@ export const G5: Rule = {
     const manyPorts = s.servicePorts >= t.servicePorts;
     const manyEndpoints = s.endpoints >= t.endpoints;
     const fired = manyPorts || manyEndpoints;
-    const ports = `${int(s.servicePorts)} Service ports (threshold ≥ ${int(t.servicePorts)})`;
-    const endpoints = `${int(s.endpoints)} endpoints (threshold ≥ ${int(t.endpoints)})`;
+    const ports = `${count(s.servicePorts, 'Service port')} (threshold ≥ ${int(t.servicePorts)})`;
+    const endpoints = `${count(s.endpoints, 'endpoint')} (threshold ≥ ${int(t.endpoints)})`;
     let text = `the snapshot has ${ports} and ${endpoints}`;
     const measured: Record<string, number | null> = { servicePorts: s.servicePorts, endpoints: s.endpoints };
     if (fired) {

@@ -5,7 +5,8 @@ import type { Rule } from './types.js';
 
 export const G6: Rule = {
   id: 'G6',
-  title: 'The client source IP must be kept: externalTrafficPolicy: Local with a local endpoint on every receiving node',
+  title:
+    'The client source IP must be kept: externalTrafficPolicy: Local with a local endpoint on every receiving node',
   source: [
     {
       section: '§12',

@@ -5,7 +5,13 @@ import type { Rule } from './types.js';
 export const G7: Rule = {
   id: 'G7',
   title: 'Many HTTP/2 streams: lc or wlc may be more stable',
-  source: [{ section: '§12', ko: 'HTTP/2/스트림 다수: LC/wlc가 더 안정적일 수 있음.', en: 'Many HTTP/2 streams: LC/wlc may be more stable.' }],
+  source: [
+    {
+      section: '§12',
+      ko: 'HTTP/2/스트림 다수: LC/wlc가 더 안정적일 수 있음.',
+      en: 'Many HTTP/2 streams: LC/wlc may be more stable.',
+    },
+  ],
   evaluate(ctx) {
     const t = ctx.thresholds;
     const share = ctx.profile.http2RequestShare;
@@ -17,7 +23,9 @@ export const G7: Rule = {
     return {
       fired,
       because: verdict('G7', fired, text),
-      ...(fired ? { recommends: { mode: 'ipvs' as const, scheduler: weighted ? ('wlc' as const) : ('lc' as const) } } : {}),
+      ...(fired
+        ? { recommends: { mode: 'ipvs' as const, scheduler: weighted ? ('wlc' as const) : ('lc' as const) } }
+        : {}),
       measured: { http2RequestShare: share, weightsDiffer: weighted },
     };
   },

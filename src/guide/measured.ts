@@ -18,13 +18,20 @@ export function sameScheduler(a: string | null, b: string | null, weightsDiffer:
 }
 
 /** The config's mode and scheduler are the choice's (schedulers up to equal-weight equivalence). */
-export function sameDataplane(config: Pick<SimConfig, 'mode' | 'scheduler'>, choice: Pick<GuideChoice, 'mode' | 'scheduler'>, weightsDiffer: boolean): boolean {
+export function sameDataplane(
+  config: Pick<SimConfig, 'mode' | 'scheduler'>,
+  choice: Pick<SimConfig, 'mode' | 'scheduler'>,
+  weightsDiffer: boolean,
+): boolean {
   if (config.mode !== choice.mode) return false;
   return config.mode !== 'ipvs' || sameScheduler(config.scheduler, choice.scheduler, weightsDiffer);
 }
 
 /** The Service options of the config are the choice's. */
-export function sameOptions(config: SimConfig, choice: GuideChoice): boolean {
+export function sameOptions(
+  config: SimConfig,
+  choice: Pick<GuideChoice, 'sessionAffinity' | 'externalTrafficPolicy' | 'trafficDistribution'>,
+): boolean {
   return (
     config.sessionAffinity === choice.sessionAffinity &&
     config.externalTrafficPolicy === choice.externalTrafficPolicy &&
@@ -36,7 +43,11 @@ export function sameOptions(config: SimConfig, choice: GuideChoice): boolean {
  * The result that simulated `choice`: same mode and scheduler, preferring one with the same Service
  * options; null when none was simulated.
  */
-export function resultFor(results: readonly SimResult[], choice: GuideChoice, weightsDiffer: boolean): SimResult | null {
+export function resultFor(
+  results: readonly SimResult[],
+  choice: GuideChoice,
+  weightsDiffer: boolean,
+): SimResult | null {
   let loose: SimResult | null = null;
   for (const r of results) {
     if (!sameDataplane(r.config, choice, weightsDiffer)) continue;

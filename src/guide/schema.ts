@@ -1,10 +1,14 @@
 // The shapes the guide answers with, as zod schemas (for the OpenAPI document) with their inferred types.
 import { z } from 'zod';
 
-export const RuleId = z.enum(['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7']).describe('Stable ID of a guide rule (spec/guide.md).');
+export const RuleId = z
+  .enum(['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'G7'])
+  .describe('Stable ID of a guide rule (spec/guide.md).');
 export type RuleId = z.infer<typeof RuleId>;
 
-export const CheckId = z.enum(['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7']).describe('Stable ID of a guide check (spec/guide.md).');
+export const CheckId = z
+  .enum(['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7'])
+  .describe('Stable ID of a guide check (spec/guide.md).');
 export type CheckId = z.infer<typeof CheckId>;
 
 export const DocumentSource = z
@@ -33,10 +37,7 @@ export type GuideChoice = z.infer<typeof GuideChoice>;
 export const Recommends = z
   .strictObject({
     mode: GuideChoice.shape.mode.optional().describe('The proxy mode the rule asks for.'),
-    scheduler: z
-      .enum(['rr', 'wrr', 'lc', 'wlc', 'sh'])
-      .optional()
-      .describe('The IPVS scheduler the rule asks for.'),
+    scheduler: z.enum(['rr', 'wrr', 'lc', 'wlc', 'sh']).optional().describe('The IPVS scheduler the rule asks for.'),
     sessionAffinity: z.literal('ClientIP').optional().describe('G3: ClientIP affinity (the alternative to sh).'),
     externalTrafficPolicy: z.literal('Local').optional().describe('G6: keep the client source IP.'),
   })
@@ -62,7 +63,9 @@ export type RuleResult = z.infer<typeof RuleResult>;
 
 export const Severity = z
   .enum(['ok', 'info', 'warning', 'critical'])
-  .describe('ok: nothing to report; info: worth knowing; warning: costs performance or a requirement; critical: traffic is lost.');
+  .describe(
+    'ok: nothing to report; info: worth knowing; warning: costs performance or a requirement; critical: traffic is lost.',
+  );
 export type Severity = z.infer<typeof Severity>;
 
 export const CheckResult = z
@@ -75,7 +78,9 @@ export const CheckResult = z
     appliesTo: z
       .array(z.enum(['current', 'choice']))
       .describe('Configurations the problem applies to: the scenario as given, the guide’s choice, or both.'),
-    details: z.record(z.string(), z.unknown()).describe('The figures behind `because` (shares 0..1, seconds, counts, node names).'),
+    details: z
+      .record(z.string(), z.unknown())
+      .describe('The figures behind `because` (shares 0..1, seconds, counts, node names).'),
     source: z.array(DocumentSource).describe('The document’s words the check encodes.'),
   })
   .describe('One check of the guide’s troubleshooting list, evaluated.');

@@ -19,7 +19,9 @@ export const GuideThresholds = z
       .max(10_000)
       .default(10)
       .describe('G1: a short connection carries at most this many requests. Default 10.'),
-    shortConnectionSeconds: PositiveDuration.default(1).describe('G1: a short connection closes within this time. Default 1 s.'),
+    shortConnectionSeconds: PositiveDuration.default(1).describe(
+      'G1: a short connection closes within this time. Default 1 s.',
+    ),
     serviceTimeCV: z
       .number()
       .nonnegative()
@@ -38,7 +40,9 @@ export const GuideThresholds = z
       .finite()
       .default(2)
       .describe('G2: connection-duration CV above which lengths "vary widely". Default 2.'),
-    http2RequestShare: Share.default(0.3).describe('G7: HTTP/2 streams’ share of requests that counts as "many". Default 0.3.'),
+    http2RequestShare: Share.default(0.3).describe(
+      'G7: HTTP/2 streams’ share of requests that counts as "many". Default 0.3.',
+    ),
     servicePorts: z
       .number()
       .int()
@@ -52,7 +56,9 @@ export const GuideThresholds = z
       .int()
       .min(1)
       .default(10_000)
-      .describe('G4, G5 and C3: endpoints in the snapshot from which IPVS (or nftables) is recommended. Default 10000.'),
+      .describe(
+        'G4, G5 and C3: endpoints in the snapshot from which IPVS (or nftables) is recommended. Default 10000.',
+      ),
     conntrackFill: Share.default(0.8).describe(
       'C7: conntrack entries over nf_conntrack_max on a deciding node from which the table counts as close to full. Default 0.8.',
     ),

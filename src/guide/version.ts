@@ -41,11 +41,18 @@ export function ipvsAvailability(versions: SnapshotFacts['versions']): IpvsAvail
     };
   }
   const spread =
-    versions.lowest !== null && versions.lowest.text !== v.text ? ` (nodes run ${versions.lowest.text} to ${v.text})` : '';
+    versions.lowest !== null && versions.lowest.text !== v.text
+      ? ` (nodes run ${versions.lowest.text} to ${v.text})`
+      : '';
   const minor = minorOf(v);
   const at = `The cluster runs ${v.text}${spread}`;
   if (minor < IPVS_DEPRECATED_MINOR)
-    return { status: 'supported', version: v.text, available: true, summary: `${PLAN}. ${at}: IPVS mode is still fully supported there.` };
+    return {
+      status: 'supported',
+      version: v.text,
+      available: true,
+      summary: `${PLAN}. ${at}: IPVS mode is still fully supported there.`,
+    };
   if (minor < IPVS_GATE_MINOR)
     return {
       status: 'deprecated',
@@ -82,7 +89,8 @@ export function nftablesSummary(versions: SnapshotFacts['versions']): string {
   const v = versions.lowest;
   if (v === null) return 'nftables mode is beta from Kubernetes v1.31 and GA from v1.33';
   const minor = minorOf(v);
-  if (minor < NFTABLES_BETA_MINOR) return `nftables mode needs Kubernetes v1.31 or later (beta; GA in v1.33): the cluster runs ${v.text}`;
+  if (minor < NFTABLES_BETA_MINOR)
+    return `nftables mode needs Kubernetes v1.31 or later (beta; GA in v1.33): the cluster runs ${v.text}`;
   if (minor < NFTABLES_GA_MINOR) return `nftables mode is beta in the cluster’s ${v.text} (GA from v1.33)`;
   return `nftables mode is GA in the cluster’s ${v.text}`;
 }

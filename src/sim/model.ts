@@ -88,7 +88,11 @@ export function prepareModel(
     ...cluster,
     services: cluster.services.map((s) => (s === target.service ? service : s)),
   };
-  let endpoints = endpointsForServicePort(runCluster, service, target.port);
+  const zoneOfNode = new Map(cluster.nodes.map((n) => [n.name, n.zone]));
+  // The EndpointSlice controller copies the node's zone into each endpoint; a hand-written slice may omit it.
+  let endpoints = endpointsForServicePort(runCluster, service, target.port).map((e) =>
+    e.zone === null && e.nodeName !== null ? { ...e, zone: zoneOfNode.get(e.nodeName) ?? null } : e,
+  );
   // Hints are what the EndpointSlice controller wrote. A candidate that changes trafficDistribution, or a
   // snapshot that asks for hints but carries none (a compact form typed by hand), gets them recomputed.
   const asksForHints =

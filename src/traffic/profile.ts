@@ -35,7 +35,11 @@ export interface ProfileOptions {
   longSeconds: number;
 }
 
-export const DEFAULT_PROFILE_OPTIONS: Readonly<ProfileOptions> = { shortRequests: 10, shortSeconds: 1, longSeconds: 30 };
+export const DEFAULT_PROFILE_OPTIONS: Readonly<ProfileOptions> = {
+  shortRequests: 10,
+  shortSeconds: 1,
+  longSeconds: 30,
+};
 
 /** WebSocket sessions against the IPVS ESTABLISHED idle timeout (`proxy.ipvs.tcpTimeout`). */
 export interface IdleProfile {
@@ -323,7 +327,9 @@ function lawTruncatedMean(law: Law, mean: number, x: number): number {
   if (law.kind === 'pareto' && law.alpha <= 1) {
     const { xm, alpha } = law;
     if (x <= xm) return x;
-    return alpha === 1 ? xm + xm * Math.log(x / xm) : xm + (xm ** alpha * (x ** (1 - alpha) - xm ** (1 - alpha))) / (1 - alpha);
+    return alpha === 1
+      ? xm + xm * Math.log(x / xm)
+      : xm + (xm ** alpha * (x ** (1 - alpha) - xm ** (1 - alpha))) / (1 - alpha);
   }
   return Math.max(0, Math.min(x, mean - lawTailMean(law, x) + x * (1 - lawCdf(law, x))));
 }
@@ -423,7 +429,8 @@ class SumDuration implements DurationModel {
     let best: { masses: Float64Array; step: number } | undefined;
     for (const [limit, masses] of this.grids) {
       const step = limit / GRID_POINTS;
-      if (limit >= x && step <= x / MIN_STEPS_BELOW && (best === undefined || step < best.step)) best = { masses, step };
+      if (limit >= x && step <= x / MIN_STEPS_BELOW && (best === undefined || step < best.step))
+        best = { masses, step };
     }
     if (best !== undefined) return best;
     const h = x / GRID_POINTS;
@@ -596,7 +603,13 @@ function weightedMean(weights: readonly number[], values: readonly number[]): nu
 // Client groups
 
 /** The default group when `traffic.clients` is absent (as the simulator's resolveClientGroups). */
-const DEFAULT_GROUP: ClientGroup = { name: 'pods', kind: 'pod', via: 'loadBalancer', fromEndpoints: false, sourceIPs: 100 };
+const DEFAULT_GROUP: ClientGroup = {
+  name: 'pods',
+  kind: 'pod',
+  via: 'loadBalancer',
+  fromEndpoints: false,
+  sourceIPs: 100,
+};
 
 /**
  * Deciding nodes of a group and their shares, as the simulator picks them (src/sim/run.ts `connect`): a
@@ -623,14 +636,21 @@ function groupNodes(
       });
   });
   if (listed.length === 0 && g.nodes === undefined)
-    issues.push({ path: `traffic.clients[${gi}]`, message: 'the snapshot has no nodes for this client group to run on' });
+    issues.push({
+      path: `traffic.clients[${gi}]`,
+      message: 'the snapshot has no nodes for this client group to run on',
+    });
   const shares = new Map<string, number>();
-  const add = (node: string, share: number) => shares.set(node, (shares.get(node) ?? 0) + share);
+  const add = (node: string, share: number): void => {
+    shares.set(node, (shares.get(node) ?? 0) + share);
+  };
   if (g.kind === 'external') {
     const weights = g.weights;
     let total = 0;
     if (weights !== undefined) for (const w of weights) total += w;
-    listed.forEach((node, i) => add(node, weights === undefined ? 1 / listed.length : (weights[i] ?? 0) / total));
+    listed.forEach((node, i) => {
+      add(node, weights === undefined ? 1 / listed.length : (weights[i] ?? 0) / total);
+    });
   } else if (g.fromEndpoints) {
     const allowed = new Set(listed);
     const own = endpoints.filter((e) => e.nodeName !== null && allowed.has(e.nodeName));
@@ -644,7 +664,9 @@ function groupNodes(
     const n = listed.length;
     const base = Math.floor(g.sourceIPs / n);
     const extra = g.sourceIPs % n;
-    listed.forEach((node, i) => add(node, (base + (i < extra ? 1 : 0)) / g.sourceIPs));
+    listed.forEach((node, i) => {
+      add(node, (base + (i < extra ? 1 : 0)) / g.sourceIPs);
+    });
   }
   const out: NodeShare[] = [];
   for (const [node, share] of shares) if (share > 0) out.push({ node, share });
@@ -695,10 +717,17 @@ function snapshotFacts(cluster: Cluster): SnapshotFacts {
   };
 }
 
-function targetFacts(scenario: Scenario, cluster: Cluster, service: Service, port: ServicePort, issues: ScenarioIssue[]): TargetFacts {
+function targetFacts(
+  scenario: Scenario,
+  cluster: Cluster,
+  service: Service,
+  port: ServicePort,
+  issues: ScenarioIssue[],
+): TargetFacts {
   const endpoints = endpointsForServicePort(cluster, service, port);
   let usableEndpoints = 0;
-  for (const e of endpoints) if (e.conditions.ready || (e.conditions.serving && e.conditions.terminating)) usableEndpoints++;
+  for (const e of endpoints)
+    if (e.conditions.ready || (e.conditions.serving && e.conditions.terminating)) usableEndpoints++;
   // kube-proxy's IPVS weights (pkg/proxy/ipvs/proxier.go syncEndpoint): 1, 0 for terminating real servers.
   const weights = endpoints.map((e): number => (e.conditions.ready ? 1 : 0));
   scenario.backends.overrides.forEach((o, i) => {
@@ -736,7 +765,11 @@ function idleProfile(d: ScaledDuration, messageRate: number, timeout: number): I
   const longer = 1 - d.cdf(timeout);
   // E[(1 + m(D − T)) e^{−mT} 1{D > T}] = e^{−mT} ((1 − mT) P(D > T) + m E[D 1{D > T}]).
   const expiries =
-    longer <= 0 ? 0 : messageRate === 0 ? longer : gap * ((1 - messageRate * timeout) * longer + messageRate * d.tailMean(timeout));
+    longer <= 0
+      ? 0
+      : messageRate === 0
+        ? longer
+        : gap * ((1 - messageRate * timeout) * longer + messageRate * d.tailMean(timeout));
   return {
     timeoutSeconds: timeout,
     messageRate,
@@ -804,7 +837,12 @@ function workloadModel(
       requestsPerSecond = w.streamRate;
       connectionSeconds = w.connections;
       openAtEnd = w.connections;
-      shortFraction = poissonShortShare(lifetime, w.streamRate / w.connections, options.shortRequests, options.shortSeconds);
+      shortFraction = poissonShortShare(
+        lifetime,
+        w.streamRate / w.connections,
+        options.shortRequests,
+        options.shortSeconds,
+      );
       break;
     }
     case 'websocket': {
@@ -813,7 +851,8 @@ function workloadModel(
       connectionsPerSecond = w.rate;
       openAtEnd = w.rate * session.truncatedMean(run);
       // Steady state (rate · E[D] sessions open); a diverging mean counts what the run can hold.
-      requestsPerSecond = w.rate * w.messageRate * (Number.isFinite(session.mean) ? session.mean : session.truncatedMean(run));
+      requestsPerSecond =
+        w.rate * w.messageRate * (Number.isFinite(session.mean) ? session.mean : session.truncatedMean(run));
       connectionSeconds = w.rate * session.mean;
       shortFraction = poissonShortShare(session, w.messageRate, options.shortRequests, options.shortSeconds);
       idle = idleProfile(session, w.messageRate, scenario.proxy.ipvs.tcpTimeout);
@@ -884,7 +923,8 @@ export function trafficProfile(
   const seen = new Set<string>();
   const groupIndex = new Map<string, number>();
   const groupShares = groups.map((g, gi) => {
-    if (seen.has(g.name)) issues.push({ path: `traffic.clients[${gi}].name`, message: `duplicate client group "${g.name}"` });
+    if (seen.has(g.name))
+      issues.push({ path: `traffic.clients[${gi}].name`, message: `duplicate client group "${g.name}"` });
     else groupIndex.set(g.name, gi);
     seen.add(g.name);
     return groupNodes(g, gi, cluster, nodeNames, facts.endpoints, issues);

@@ -4,9 +4,26 @@
 import type { Cluster } from '../scenario/cluster.js';
 import { ScenarioError, type ScenarioIssue } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { BudgetError, simulate } from '../sim/index.js';
 import type { Candidate } from '../sim/model.js';
 import type { SimResult } from '../sim/result.js';
+
+/**
+ * Simulation threads run at a lower CPU priority than the event loop, so that on a busy machine /healthz
+ * and new requests are answered promptly while every core simulates. Linux applies setpriority() to a
+ * single thread when given its thread id (/proc/thread-self names it); elsewhere this is skipped.
+ */
+function lowerThreadPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, 10);
+  } catch {
+    // Not Linux, or not permitted: the OS scheduler's defaults apply.
+  }
+}
+lowerThreadPriority();
 
 export interface SimulateTask {
   kind: 'simulate';
