@@ -15,6 +15,7 @@ import { registerYamlParser } from './content.js';
 import type { RouteContext } from './context.js';
 import { PROBLEM_TYPES, sendProblem, toProblem } from './problem.js';
 import { healthRoutes } from './routes/health.js';
+import { rulesRoutes } from './routes/rules.js';
 import { simulateRoutes } from './routes/simulate.js';
 import { whatifRoutes } from './routes/whatif.js';
 import { scenarioProblem } from './run-task.js';
@@ -95,5 +96,6 @@ export async function buildApp(overrides: Partial<AppOptions> = {}): Promise<App
   await app.register(healthRoutes);
   await app.register(simulateRoutes(ctx));
   await app.register(whatifRoutes(ctx));
+  await app.register(rulesRoutes(ctx));
   return app;
 }

@@ -2,9 +2,27 @@
 // every route (the document stays readable and an order of magnitude smaller).
 import { z } from 'zod';
 import { DistributionSpec } from '../scenario/distribution.js';
-import { Backends, Calibration, ClientGroup, ProxySettings, Requirements, Target, Traffic, Workload } from '../scenario/schema.js';
+import {
+  Backends,
+  Calibration,
+  ClientGroup,
+  ProxySettings,
+  Requirements,
+  Target,
+  Traffic,
+  Workload,
+} from '../scenario/schema.js';
 import { ClusterSnapshot } from '../scenario/snapshot.js';
-import { Balance, Dataplane, EndpointRow, Headline, Interval, Percentiles, SimConfig, SimResult } from '../sim/result.js';
+import {
+  Balance,
+  Dataplane,
+  EndpointRow,
+  Headline,
+  Interval,
+  Percentiles,
+  SimConfig,
+  SimResult,
+} from '../sim/result.js';
 import { CandidateSpec } from '../whatif/candidates.js';
 import { RankingRow } from '../whatif/rank.js';
 import { ProblemSchema } from './schemas.js';

@@ -16,12 +16,15 @@ export function clientGone(request: FastifyRequest, reply: FastifyReply): AbortS
   reply.raw.once('finish', () => {
     finished = true;
   });
-  reply.raw.once('close', () => {
-    if (!finished) {
+  const gone = () => {
+    if (!finished && !controller.signal.aborted) {
       request.log.info('client went away; cancelling its run');
       controller.abort();
     }
-  });
+  };
+  reply.raw.once('close', gone);
+  // The client may have left while the body was still being parsed: 'close' was already emitted.
+  if (request.raw.socket === null || request.raw.socket.destroyed) gone();
   return controller.signal;
 }
 
@@ -51,6 +54,7 @@ export function scenarioProblem(err: ScenarioError): ProblemError {
 export async function runSimulation(pool: SimulationPool, task: WorkerTask, signal: AbortSignal): Promise<SimResult> {
   const result = await pool.run(task, signal);
   if (!result.ok) throw problemFromTask(result);
+  if (result.kind !== 'simulate') throw new Error(`expected a simulation result, got ${result.kind}`);
   return result.result;
 }
 

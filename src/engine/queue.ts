@@ -229,36 +229,17 @@ export class EventQueue {
     const time = heapTime[from]!;
     const slot = heapSlot[from]!;
     for (;;) {
-      const c = 4 * i + 1;
-      if (c >= size) break;
-      // Smallest child, ties to the earlier insertion. (time, insertion number) is a total order, so a
-      // two-round tournament over a full family picks the same child as a scan, with independent compares.
-      let best = c;
-      let bt = heapTime[c]!;
-      if (c + 3 < size) {
-        const t1 = heapTime[c + 1]!;
-        if (t1 < bt || (t1 === bt && slotSeq[heapSlot[c + 1]!]! < slotSeq[heapSlot[c]!]!)) {
-          best = c + 1;
-          bt = t1;
-        }
-        let right = c + 2;
-        let rt = heapTime[right]!;
-        const t3 = heapTime[c + 3]!;
-        if (t3 < rt || (t3 === rt && slotSeq[heapSlot[c + 3]!]! < slotSeq[heapSlot[right]!]!)) {
-          right = c + 3;
-          rt = t3;
-        }
-        if (rt < bt || (rt === bt && slotSeq[heapSlot[right]!]! < slotSeq[heapSlot[best]!]!)) {
-          best = right;
-          bt = rt;
-        }
-      } else {
-        for (let k = c + 1; k < size; k++) {
-          const kt = heapTime[k]!;
-          if (kt < bt || (kt === bt && slotSeq[heapSlot[k]!]! < slotSeq[heapSlot[best]!]!)) {
-            best = k;
-            bt = kt;
-          }
+      const first = 4 * i + 1;
+      if (first >= size) break;
+      // Smallest of up to four children, ties to the earlier insertion.
+      let best = first;
+      let bt = heapTime[first]!;
+      const last = first + 3 < size ? first + 3 : size - 1;
+      for (let c = first + 1; c <= last; c++) {
+        const ct = heapTime[c]!;
+        if (ct < bt || (ct === bt && slotSeq[heapSlot[c]!]! < slotSeq[heapSlot[best]!]!)) {
+          best = c;
+          bt = ct;
         }
       }
       if (bt > time || (bt === time && slotSeq[heapSlot[best]!]! > slotSeq[slot]!)) break;

@@ -12,13 +12,14 @@ const TWO_POW_M32 = 2.3283064365386963e-10; // 2^-32
 const MASK64 = (1n << 64n) - 1n;
 
 // Tables for `exp`: -ln((k + 0.5) / 2^32) without Math.log (a C call costing twice the rest of a draw).
-// x = k + 0.5 = m * 2^e with m in [1, 2) (e from Math.clz32); m is rounded to the nearest c = 1 + j/256 and
-// ln m = ln c + log1p(r), r = (m - c) / c, |r| <= 2^-9, with log1p by its Taylor series to r^6 (truncation
-// < 1e-17 relative). The tables hold ln(c / 2), so that for u just below 1 (e = 31, c = 2) the result is
+// x = k + 0.5 = m * 2^e with m in [1, 2) (e from Math.clz32); m is rounded to the nearest c = 1 + j/512 and
+// ln m = ln c + log1p(r), r = (m - c) / c, |r| <= 2^-10, with log1p by its Taylor series to r^5 (truncation
+// < 2e-16 relative). The tables hold ln(c / 2), so that for u just below 1 (e = 31, c = 2) the result is
 // -log1p(r) itself, with no cancellation: the result is within 2 ulp of -Math.log(u) over the whole range.
+const LOG_STEPS = 512;
 const POW2_NEG = Float64Array.from({ length: 33 }, (_, i) => 2 ** (1 - i)); // 2^-e at index e + 1
-const LN_HALF_C = Float64Array.from({ length: 257 }, (_, j) => Math.log((1 + j / 256) / 2));
-const INV_C = Float64Array.from({ length: 257 }, (_, j) => 1 / (1 + j / 256));
+const LN_HALF_C = Float64Array.from({ length: LOG_STEPS + 1 }, (_, j) => Math.log((1 + j / LOG_STEPS) / 2));
+const INV_C = Float64Array.from({ length: LOG_STEPS + 1 }, (_, j) => 1 / (1 + j / LOG_STEPS));
 
 /** SplitMix64's output function (Stafford's "Mix13" finaliser), on BigInt: used only when seeding. */
 function mix64(z: bigint): bigint {
@@ -98,9 +99,11 @@ export class Rng {
     const k = this.nextU32();
     const e = 31 - Math.clz32(k); // floor(log2(k + 0.5)); -1 for k = 0
     const m = (k + 0.5) * POW2_NEG[e + 1]!;
-    const j = ((m - 1) * 256 + 0.5) | 0;
-    const r = (m - (1 + j * 0.00390625)) * INV_C[j]!;
-    const log1p = r * (1 + r * (-0.5 + r * (0.3333333333333333 + r * (-0.25 + r * (0.2 - r * 0.16666666666666666)))));
+    const j = ((m - 1) * LOG_STEPS + 0.5) | 0;
+    const r = (m - (1 + j / LOG_STEPS)) * INV_C[j]!;
+    // log1p(r) to r^5, grouped in pairs so the multiplications do not wait on each other.
+    const r2 = r * r;
+    const log1p = r + r2 * (-0.5 + r * 0.3333333333333333) + r2 * r2 * (-0.25 + r * 0.2);
     return (31 - e) * Math.LN2 - LN_HALF_C[j]! - log1p;
   }
 

@@ -12,13 +12,23 @@ import {
   IptablesRuleLayout,
   iptablesExpectedFirstPacketRules,
   type PathSpec,
-  summarizeServicePorts,
+  type ServicePortRules,
 } from '../dataplane/cost.js';
-import { categorizeEndpoints, decideForNode, type Entry, reachableVia } from '../dataplane/eligibility.js';
+import {
+  categorizeEndpoints,
+  decideForNode,
+  type Entry,
+  externalIPsOf,
+  externalPolicyLocal,
+  internalPolicyLocal,
+  loadBalancerIPsOf,
+  reachableVia,
+} from '../dataplane/eligibility.js';
 import { primaryIPFamily } from '../dataplane/endpoints.js';
+import { addressFamily } from '../dataplane/ip.js';
 import type { NatOutcome } from '../dataplane/nat.js';
 import { Rng } from '../engine/rng.js';
-import type { Cluster, Node, Service, ServicePort } from '../scenario/cluster.js';
+import type { Cluster, IPFamily, Node, Service, ServicePort } from '../scenario/cluster.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { TrafficProfile } from '../traffic/profile.js';
 
@@ -43,6 +53,62 @@ function entryOf(kind: 'pod' | 'external', via: 'nodePort' | 'loadBalancer' | nu
   return via === 'nodePort' ? 'nodePort' : 'loadBalancer';
 }
 
+/**
+ * What summarizeServicePorts (src/dataplane/cost.ts) gives the rule layout, read from the slices in one
+ * pass instead of assembling every endpoint of every Service port (100 000 endpoint copies on a
+ * 10 000-Service snapshot, most of a second): per Service port, whether some endpoint is usable, and which
+ * of `nodes` (the deciding nodes asked about) host one. Same filters as endpointsForServicePort: slices of
+ * the proxier's family, slice ports matching the Service port by name and protocol with a non-zero port,
+ * addresses of the family. (Where two slices list one address with different conditions, kube-proxy keeps
+ * one copy; here any usable copy counts, which only differs while the EndpointSlice controller is moving
+ * an endpoint between slices.)
+ */
+function servicePortRules(cluster: Cluster, family: IPFamily, nodes: ReadonlySet<string>): ServicePortRules[] {
+  const usable = new Map<string, Set<string>>();
+  for (const slice of cluster.endpointSlices) {
+    if (slice.addressType !== family) continue;
+    const base = `${slice.namespace}/${slice.serviceName}\u0000`;
+    for (const p of slice.ports) {
+      if (p.port === 0) continue;
+      const key = `${base}${p.name}\u0000${p.protocol}`;
+      for (const ep of slice.endpoints) {
+        const c = ep.conditions;
+        if (ep.address === '' || !(c.ready || (c.serving && c.terminating)) || addressFamily(ep.address) !== family)
+          continue;
+        let local = usable.get(key);
+        if (local === undefined) {
+          local = new Set();
+          usable.set(key, local);
+        }
+        if (ep.nodeName !== null && nodes.has(ep.nodeName)) local.add(ep.nodeName);
+      }
+    }
+  }
+  const out: ServicePortRules[] = [];
+  for (const service of cluster.services) {
+    if (service.type === 'ExternalName') continue;
+    if (!service.clusterIPs.some((ip) => addressFamily(ip) === family)) continue;
+    const externalIPs = externalIPsOf(service, family).length;
+    const loadBalancerIPs = loadBalancerIPsOf(service, family).length;
+    for (const port of service.ports) {
+      const local = usable.get(`${service.namespace}/${service.name}\u0000${port.name}\u0000${port.protocol}`);
+      out.push({
+        service,
+        port,
+        externalIPs,
+        loadBalancerIPs,
+        nodePort: port.nodePort !== 0,
+        firewall: loadBalancerIPs > 0 && service.loadBalancerSourceRanges.length > 0,
+        hasEndpoints: local !== undefined,
+        localNodes: local ?? new Set(),
+        itpLocal: internalPolicyLocal(service),
+        etpLocal: externalPolicyLocal(service),
+      });
+    }
+  }
+  return out;
+}
+
 export function firstPacketCost(
   scenario: Scenario,
   cluster: Cluster,
@@ -52,7 +118,15 @@ export function firstPacketCost(
   nodesByName: ReadonlyMap<string, Node>,
 ): FirstPacketCost | null {
   const family = primaryIPFamily(service);
-  const summaries = summarizeServicePorts(cluster, family);
+  // Each group's busiest node stands for it: rule counts differ between nodes only under Local policies.
+  const deciding = new Map<string, Node>();
+  for (const group of profile.clients) {
+    let top = group.nodes[0];
+    for (const n of group.nodes) if (top === undefined || n.share > top.share) top = n;
+    const node = top === undefined ? undefined : nodesByName.get(top.node);
+    if (node !== undefined) deciding.set(group.name, node);
+  }
+  const summaries = servicePortRules(cluster, family, new Set([...deciding.values()].map((n) => n.name)));
   const targetIndex = summaries.findIndex((s) => s.service === service && s.port === port);
   if (targetIndex < 0) return null;
   const nsPerRule = scenario.calibration.nsPerRule ?? DEFAULT_NS_PER_RULE;
@@ -68,10 +142,7 @@ export function firstPacketCost(
     if (group.connectionsPerSecond <= 0) continue;
     const entry = entryOf(group.kind, group.via);
     if (!reachableVia(service, port, entry, family)) continue;
-    // The group's busiest node stands for it: rule counts differ between nodes only under Local policies.
-    let top = group.nodes[0];
-    for (const n of group.nodes) if (top === undefined || n.share > top.share) top = n;
-    const node = top === undefined ? undefined : nodesByName.get(top.node);
+    const node = deciding.get(group.name);
     if (node === undefined) continue;
     const client = group.kind === 'pod' ? 'pod' : 'external';
     const decision = decideForNode(

@@ -40,7 +40,7 @@ function nftablesNote(ctx: GuideContext, choice: GuideChoice, results: readonly 
   const ipt = simulatedP99(results, (r) => r.config.mode === 'iptables');
   let message = `G5 names IPVS for its hash lookup; the document predates nftables mode (${nftablesSummary(
     ctx.profile.snapshot.versions,
-  )}), which matches Services in O(1) as well (verdict maps) without IPVS's separate code path, and is IPVS's successor. It balances randomly (numgen), so it has no least-connection or source-hash scheduler`;
+  )}), which matches Services in O(1) as well (verdict maps) without IPVS’s separate code path, and is IPVS’s successor. It balances randomly (numgen), so it has no least-connection or source-hash scheduler`;
   if (cost !== null)
     message += `. First packet: iptables about ${dur(cost.iptablesNs * 1e-9)} (${int(cost.iptablesRules)} rules), nftables and IPVS about ${dur(
       cost.lookupNs * 1e-9,
@@ -117,7 +117,7 @@ function perNodeStateNote(ctx: GuideContext, choice: GuideChoice, results: reado
   const nodes = ctx.profile.decidingNodes;
   if (nodes.length < 2) return null;
   const busiest = nodes[0]!;
-  let message = `Each node's kube-proxy keeps its own IPVS connection counts: ${choice.scheduler} on one node does not see the connections the other ${
+  let message = `Each node’s kube-proxy keeps its own IPVS connection counts: ${choice.scheduler} on one node does not see the connections the other ${
     nodes.length - 1
   } deciding node${nodes.length === 2 ? '' : 's'} opened. With ${nodes.length} nodes deciding (the busiest, ${busiest.node}, ${pct(
     busiest.share,
@@ -152,7 +152,7 @@ function stickinessNote(ctx: GuideContext, choice: GuideChoice): GuideNote | nul
   return {
     id: 'per-node-stickiness',
     severity: 'warning',
-    message: `Stickiness is per node: every node's kube-proxy keeps its own ${how}${
+    message: `Stickiness is per node: every node’s kube-proxy keeps its own ${how}${
       choice.scheduler === 'sh'
         ? ' (filled from its own real-server order, so one client IP maps to different endpoints on different nodes)'
         : ''
@@ -189,9 +189,9 @@ function idleNote(ctx: GuideContext, choice: GuideChoice, results: readonly SimR
     severity: 'warning',
     message: `IPVS (in ${list(inPlay)}) expires a connection idle for ${dur(
       timeout,
-    )} (proxy.ipvs.tcpTimeout, the kernel's ESTABLISHED timeout) and the session's next message fails: ${parts.join('; ')} (threshold ${num(
+    )} (proxy.ipvs.tcpTimeout, the kernel’s ESTABLISHED timeout) and the session’s next message fails: ${parts.join('; ')} (threshold ${num(
       t,
-    )})${measured}. Send WebSocket pings more often than that, or raise kube-proxy's ipvs.tcpTimeout.`,
+    )})${measured}. Send WebSocket pings more often than that, or raise kube-proxy’s ipvs.tcpTimeout.`,
     details: {
       timeoutSeconds: timeout,
       workloads: Object.fromEntries(at.map((w) => [w.name, finite(w.idle!.expiriesPerSession)])),

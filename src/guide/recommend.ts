@@ -266,8 +266,16 @@ export function recommendation(guide: GuideResult, simulation?: SimulationInput 
   const ranking = simulation.ranking.map(candidate);
   const best = ranking[0]!;
   const weighted = guide.profile.target.weightsDiffer;
-  const matches = ranking.filter((c) => sameDataplane(c.config, guide.choice, weighted));
-  const guideCandidate = matches.find((c) => sameOptions(c.config, guide.choice)) ?? matches[0] ?? null;
+  // The guide's own scheduler first, then one that behaves identically (wlc for lc with equal weights);
+  // within each, the guide's Service options first.
+  const exact = ranking.filter((c) => sameDataplane(c.config, guide.choice, true));
+  const equivalent = ranking.filter((c) => sameDataplane(c.config, guide.choice, weighted));
+  const guideCandidate =
+    exact.find((c) => sameOptions(c.config, guide.choice)) ??
+    exact[0] ??
+    equivalent.find((c) => sameOptions(c.config, guide.choice)) ??
+    equivalent[0] ??
+    null;
   const agreement = guideCandidate === null ? null : guideCandidate.rank === 1 || guideCandidate.tiedWithBest;
   const other = guideCandidate !== null && guideCandidate.rank !== 1 ? guideCandidate : (ranking[1] ?? null);
   const margin =

@@ -72,7 +72,7 @@ export const GuideThresholds = z
       ),
   })
   .meta({
-    description: "Thresholds of the guide's rules and checks (spec/guide.md); each optional, with its default.",
+    description: 'Thresholds of the guide’s rules and checks (spec/guide.md); each optional, with its default.',
     examples: [{ longConnectionSeconds: '60s', servicePorts: 500 }],
   });
 

@@ -310,12 +310,14 @@ const ClusterText = z
   })
   .pipe(ClusterSnapshot);
 
+export const ClusterSnapshotField = z
+  .union([ClusterSnapshot, ClusterText])
+  .describe(
+    'The cluster snapshot: kubectl’s List (JSON or YAML), its items as an array, the compact form, or any of these as text (a YAML multi-document stream is fine).',
+  );
+
 export const scenarioShape = {
-  cluster: z
-    .union([ClusterSnapshot, ClusterText])
-    .describe(
-      'The cluster snapshot: kubectl’s List (JSON or YAML), its items as an array, the compact form, or any of these as text (a YAML multi-document stream is fine).',
-    ),
+  cluster: ClusterSnapshotField,
   target: Target.optional(),
   proxy: ProxySettings.default({
     mode: 'iptables',

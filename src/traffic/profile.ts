@@ -396,8 +396,9 @@ const NEGLIGIBLE_MASS = 1e-15;
 
 /**
  * D = Σ_i count_i copies of independent terms (each a ScaledDuration): a short connection's k round trips
- * with service times, and its k − 1 think times. The distribution of a sum has no closed form, so it is
- * computed on a grid over [0, L] for each L asked (1 s, 30 s, the run): every term is discretised from
+ * with service times, and its k − 1 think times. Constants (the round trips, constant service times) add
+ * up exactly; the rest has no closed form, so its distribution is computed on a grid over [0, L] for
+ * each L asked (1 s, 30 s, the run, less the constant part): every term is discretised from
  * ATOMS quantile midpoints, each atom's mass split between its two neighbouring grid points so that the
  * mean is kept (the local moment-matching of actuarial aggregate-loss methods), and the terms are
  * convolved by binary powering, truncated at L. Terms are non-negative, so truncation is exact: the sum
@@ -406,42 +407,54 @@ const NEGLIGIBLE_MASS = 1e-15;
 class SumDuration implements DurationModel {
   readonly mean: number;
   readonly variance: number;
-  /** Masses by grid limit L. */
+  /** The constant part of the sum: every term's own shift (the round trips) and the terms without spread. */
+  private readonly shift: number;
+  /** The terms with spread, each contributing scale · X per copy. */
+  private readonly random: { term: ScaledDuration; count: number }[] = [];
+  /** Masses of the random part by grid limit. */
   private readonly grids = new Map<number, Float64Array>();
 
-  constructor(private readonly terms: readonly { term: ScaledDuration; count: number }[]) {
+  constructor(terms: readonly { term: ScaledDuration; count: number }[]) {
     let mean = 0;
     let variance = 0;
+    let shift = 0;
     for (const { term, count } of terms) {
+      if (count === 0) continue;
       mean += count * term.mean;
       variance += count * term.variance;
+      // A constant is a shift, exactly: ten 100 ms requests take exactly 1 s, not about 1 s.
+      if (term.variance === 0) shift += count * term.mean;
+      else {
+        shift += count * term.shift;
+        this.random.push({ term, count });
+      }
     }
     this.mean = mean;
     this.variance = variance;
+    this.shift = shift;
   }
 
   /**
-   * Probability masses at the grid points j·L/M, j = 0..M (what is missing lies above L), for some
-   * L >= x fine enough for x: a grid already built for a larger L is reused when its step is at most
-   * x / MIN_STEPS_BELOW (so the run-length grid also answers the 30 s question).
+   * Probability masses of the random part R at the grid points j·L/M, j = 0..M (what is missing lies
+   * above L), for some L >= y fine enough for y: a grid already built for a larger L is reused when its
+   * step is at most y / MIN_STEPS_BELOW (so the run-length grid also answers the 30 s question).
    */
-  private grid(x: number): { masses: Float64Array; step: number } {
+  private grid(y: number): { masses: Float64Array; step: number } {
     let best: { masses: Float64Array; step: number } | undefined;
     for (const [limit, masses] of this.grids) {
       const step = limit / GRID_POINTS;
-      if (limit >= x && step <= x / MIN_STEPS_BELOW && (best === undefined || step < best.step))
+      if (limit >= y && step <= y / MIN_STEPS_BELOW && (best === undefined || step < best.step))
         best = { masses, step };
     }
     if (best !== undefined) return best;
-    const h = x / GRID_POINTS;
+    const h = y / GRID_POINTS;
     let acc: Float64Array = new Float64Array(GRID_POINTS + 1);
     acc[0] = 1;
-    for (const { term, count } of this.terms) {
-      if (count === 0) continue;
+    for (const { term, count } of this.random) {
       const atoms = new Float64Array(GRID_POINTS + 1);
       for (let i = 0; i < ATOMS; i++) {
-        const v = term.quantile((i + 0.5) / ATOMS);
-        if (!(v <= x)) continue;
+        const v = term.quantile((i + 0.5) / ATOMS) - term.shift;
+        if (!(v <= y)) continue;
         const t = v / h;
         const j = Math.floor(t);
         if (j >= GRID_POINTS) {
@@ -454,37 +467,39 @@ class SumDuration implements DurationModel {
       }
       acc = convolve(acc, power(atoms, count));
     }
-    this.grids.set(x, acc);
+    this.grids.set(y, acc);
     return { masses: acc, step: h };
   }
 
+  /** Σ over grid points with shift + j·step <= x of masses and of values × masses. */
+  private below(x: number): { mass: number; partial: number } {
+    const y = x - this.shift;
+    if (y < 0) return { mass: 0, partial: 0 };
+    if (this.random.length === 0) return { mass: 1, partial: this.shift };
+    if (y === 0) return { mass: 0, partial: 0 };
+    const { masses, step } = this.grid(y);
+    let mass = 0;
+    let partial = 0;
+    for (let j = 0; j < masses.length && j * step <= y; j++) {
+      mass += masses[j]!;
+      partial += (this.shift + j * step) * masses[j]!;
+    }
+    return { mass: Math.min(1, mass), partial };
+  }
+
   cdf(x: number): number {
-    if (x <= 0) return 0;
-    const { masses, step } = this.grid(x);
-    let p = 0;
-    for (let j = 0; j < masses.length && j * step <= x; j++) p += masses[j]!;
-    return Math.min(1, p);
+    return this.below(x).mass;
   }
 
   tailMean(x: number): number {
     if (!Number.isFinite(this.mean)) return this.mean;
-    if (x <= 0) return this.mean;
-    const { masses, step } = this.grid(x);
-    let below = 0;
-    for (let j = 1; j < masses.length && j * step <= x; j++) below += j * step * masses[j]!;
-    return Math.max(0, this.mean - below);
+    return Math.max(0, this.mean - this.below(x).partial);
   }
 
   truncatedMean(x: number): number {
     if (x <= 0) return 0;
-    const { masses, step } = this.grid(x);
-    let e = 0;
-    let mass = 0;
-    for (let j = 0; j < masses.length && j * step <= x; j++) {
-      e += j * step * masses[j]!;
-      mass += masses[j]!;
-    }
-    return e + x * Math.max(0, 1 - mass);
+    const { mass, partial } = this.below(x);
+    return partial + x * (1 - mass);
   }
 }
 

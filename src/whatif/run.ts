@@ -31,6 +31,6 @@ export async function runWhatif(
   );
   const failed = settled.find((r) => !r.ok);
   if (failed !== undefined && !failed.ok) return failed;
-  const results = settled.map((r) => (r as Extract<TaskResult, { ok: true }>).result);
+  const results = settled.map((r) => (r as Extract<TaskResult, { kind: 'simulate' }>).result);
   return { labels, results, ranking: rank(results, labels, objective) };
 }

@@ -1,11 +1,14 @@
 // The worker thread's entry: one task per call. Errors that are the request's fault come back as values
 // (class identity does not survive the thread boundary), so the API can map them to 4xx problems.
 
-import type { Cluster } from '../scenario/cluster.js';
-import { ScenarioError, type ScenarioIssue } from '../scenario/errors.js';
-import type { Scenario } from '../scenario/schema.js';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
+import { renderRules } from '../render/index.js';
+import { type RulesBody, type RulesResult, toRulesResult } from '../render/schema.js';
+import type { Cluster } from '../scenario/cluster.js';
+import { ScenarioError, type ScenarioIssue } from '../scenario/errors.js';
+import { ingestCluster } from '../scenario/ingest.js';
+import type { Scenario } from '../scenario/schema.js';
 import { BudgetError, simulate } from '../sim/index.js';
 import type { Candidate } from '../sim/model.js';
 import type { SimResult } from '../sim/result.js';
@@ -33,22 +36,29 @@ export interface SimulateTask {
   maxEvents: number;
 }
 
-export type WorkerTask = SimulateTask;
+export interface RulesTask {
+  kind: 'rules';
+  body: RulesBody;
+}
+
+export type WorkerTask = SimulateTask | RulesTask;
 
 export type TaskResult =
-  | { ok: true; result: SimResult }
+  | { ok: true; kind: 'simulate'; result: SimResult }
+  | { ok: true; kind: 'rules'; rules: RulesResult }
   | { ok: false; error: 'budget'; estimate: number; budget: number; message: string }
   | { ok: false; error: 'scenario'; status: 400 | 422; issues: ScenarioIssue[] };
 
 export default function runTask(task: WorkerTask): TaskResult {
   try {
+    if (task.kind === 'rules') return { ok: true, kind: 'rules', rules: renderRulesFor(task.body) };
     const result = simulate({
       scenario: task.scenario,
       maxEvents: task.maxEvents,
       ...(task.candidate === undefined ? {} : { candidate: task.candidate }),
       ...(task.cluster === undefined ? {} : { cluster: task.cluster }),
     });
-    return { ok: true, result };
+    return { ok: true, kind: 'simulate', result };
   } catch (err) {
     if (err instanceof BudgetError) {
       return { ok: false, error: 'budget', estimate: err.estimate, budget: err.budget, message: err.message };
@@ -56,4 +66,18 @@ export default function runTask(task: WorkerTask): TaskResult {
     if (err instanceof ScenarioError) return { ok: false, error: 'scenario', status: err.status, issues: err.issues };
     throw err;
   }
+}
+
+function renderRulesFor(body: RulesBody): RulesResult {
+  const cluster = ingestCluster(body.cluster);
+  const p = body.proxy;
+  const rendered = renderRules(cluster, body.node, {
+    renderings: body.renderings,
+    ...(body.target === undefined ? {} : { target: body.target }),
+    ...(p.clusterCIDR === undefined ? {} : { clusterCIDR: p.clusterCIDR }),
+    ...(p.nodePortAddresses === undefined ? {} : { nodePortAddresses: p.nodePortAddresses }),
+    masqueradeAll: p.masqueradeAll,
+    ipvs: { scheduler: p.ipvs.scheduler, schedulerFlags: p.ipvs.flags },
+  });
+  return toRulesResult(rendered);
 }

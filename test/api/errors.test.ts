@@ -24,7 +24,12 @@ async function post(body: unknown, contentType = 'application/json') {
 function expectProblem(res: request.Response, status: number) {
   expect(res.status).toBe(status);
   expect(res.headers['content-type']).toContain('application/problem+json');
-  expect(res.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 }
 
 describe('validation errors name the field path', () => {
@@ -33,7 +38,10 @@ describe('validation errors name the field path', () => {
     (body.traffic.workloads as unknown[]).push({ class: 'short', rate: -3, serviceTime: '5ms' });
     const res = await post(body);
     expectProblem(res, 400);
-    expect(res.body.errors).toContainEqual({ path: 'traffic.workloads[1].rate', message: expect.stringMatching(/>0|greater/) });
+    expect(res.body.errors).toContainEqual({
+      path: 'traffic.workloads[1].rate',
+      message: expect.stringMatching(/>0|greater/),
+    });
     expect(res.body.detail).toContain('traffic.workloads[1].rate');
   });
 
@@ -69,7 +77,11 @@ describe('validation errors name the field path', () => {
 
   it('a distribution with a bad parameter names the parameter', async () => {
     const body = valid();
-    body.traffic.workloads[0] = { class: 'short', rate: 5, serviceTime: { dist: 'lognormal', median: '10ms', p99: '5ms' } } as never;
+    body.traffic.workloads[0] = {
+      class: 'short',
+      rate: 5,
+      serviceTime: { dist: 'lognormal', median: '10ms', p99: '5ms' },
+    } as never;
     const res = await post(body);
     expectProblem(res, 400);
     expect(res.body.errors.map((e: { path: string }) => e.path)).toContain('traffic.workloads[0].serviceTime.p99');
@@ -111,7 +123,10 @@ describe('scenario errors that only the snapshot reveals are 422 with the path',
     (body.traffic as Record<string, unknown>).clients = [{ name: 'web', nodes: ['node-zz'] }];
     const res = await post(body);
     expectProblem(res, 422);
-    expect(res.body.errors[0]).toEqual({ path: 'traffic.clients[0].nodes[0]', message: expect.stringContaining('"node-a"') });
+    expect(res.body.errors[0]).toEqual({
+      path: 'traffic.clients[0].nodes[0]',
+      message: expect.stringContaining('"node-a"'),
+    });
   });
 
   it('a workload naming an unknown client group', async () => {
@@ -123,7 +138,10 @@ describe('scenario errors that only the snapshot reveals are 422 with the path',
   });
 
   it('over the event budget: 422 with the estimate, before running', async () => {
-    const body = { ...valid(), traffic: { duration: 3600, workloads: [{ class: 'short', rate: 50_000, serviceTime: '1ms' }] } };
+    const body = {
+      ...valid(),
+      traffic: { duration: 3600, workloads: [{ class: 'short', rate: 50_000, serviceTime: '1ms' }] },
+    };
     const res = await post(body);
     expectProblem(res, 422);
     expect(res.body.estimate).toBeGreaterThan(50_000_000);
@@ -168,7 +186,10 @@ describe('transport errors', () => {
 
   it('a YAML alias bomb is refused, not expanded', async () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 12; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`);
+    for (let i = 1; i < 12; i++)
+      bomb.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)},*${String.fromCharCode(96 + i)}]`,
+      );
     const res = await post(bomb.join('\n'), 'application/yaml');
     expectProblem(res, 400);
   });

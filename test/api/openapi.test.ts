@@ -19,11 +19,15 @@ describe('the OpenAPI document', () => {
 
   it('documents every route with descriptions and examples users see in /docs', () => {
     const doc = JSON.parse(committed);
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/readyz', '/v1/simulate', '/v1/whatif']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/healthz', '/readyz', '/v1/simulate', '/v1/whatif']),
+    );
     const traffic = doc.components.schemas.TrafficInput;
     expect(traffic.description).toBe('The traffic profile.');
     expect(traffic.properties.duration.description).toContain('default 60 s');
-    expect(doc.components.schemas.ProxySettingsInput.properties.masqueradeAll.description).toContain('--masquerade-all');
+    expect(doc.components.schemas.ProxySettingsInput.properties.masqueradeAll.description).toContain(
+      '--masquerade-all',
+    );
     expect(JSON.stringify(doc.components.schemas.WorkloadInput)).toContain('requestsPerConnection');
   });
 });
