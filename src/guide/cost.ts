@@ -24,11 +24,18 @@ import {
   loadBalancerIPsOf,
   reachableVia,
 } from '../dataplane/eligibility.js';
-import { primaryIPFamily } from '../dataplane/endpoints.js';
+import { endpointSliceIndex, primaryIPFamily } from '../dataplane/endpoints.js';
 import { addressFamily } from '../dataplane/ip.js';
 import type { NatOutcome } from '../dataplane/nat.js';
 import { Rng } from '../engine/rng.js';
-import type { Cluster, IPFamily, Node, Service, ServicePort } from '../scenario/cluster.js';
+import {
+  type Cluster,
+  type IPFamily,
+  type Node,
+  type Service,
+  type ServicePort,
+  serviceKey,
+} from '../scenario/cluster.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { TrafficProfile } from '../traffic/profile.js';
 
@@ -54,44 +61,46 @@ function entryOf(kind: 'pod' | 'external', via: 'nodePort' | 'loadBalancer' | nu
 }
 
 /**
- * What summarizeServicePorts (src/dataplane/cost.ts) gives the rule layout, read from the slices in one
- * pass instead of assembling every endpoint of every Service port (100 000 endpoint copies on a
- * 10 000-Service snapshot, most of a second): per Service port, whether some endpoint is usable, and which
- * of `nodes` (the deciding nodes asked about) host one. Same filters as endpointsForServicePort: slices of
- * the proxier's family, slice ports matching the Service port by name and protocol with a non-zero port,
- * addresses of the family. (Where two slices list one address with different conditions, kube-proxy keeps
- * one copy; here any usable copy counts, which only differs while the EndpointSlice controller is moving
- * an endpoint between slices.)
+ * What summarizeServicePorts (src/dataplane/cost.ts) gives the rule layout, without assembling every
+ * endpoint of every Service port (100 000 endpoint copies on a 10 000-Service snapshot, most of a second):
+ * per Service port, whether some endpoint is usable — the scan stops at the first one — and, only for
+ * Services with a Local traffic policy (the only ones whose rules depend on it), which of `nodes` (the
+ * deciding nodes asked about) host one. Same filters as endpointsForServicePort: slices of the proxier's
+ * family, slice ports matching the Service port by name and protocol with a non-zero port, addresses of
+ * the family. (Where two slices list one address with different conditions, kube-proxy keeps one copy;
+ * here any usable copy counts, which only differs while the EndpointSlice controller moves an endpoint
+ * between slices.)
  */
 function servicePortRules(cluster: Cluster, family: IPFamily, nodes: ReadonlySet<string>): ServicePortRules[] {
-  const usable = new Map<string, Set<string>>();
-  for (const slice of cluster.endpointSlices) {
-    if (slice.addressType !== family) continue;
-    const base = `${slice.namespace}/${slice.serviceName}\u0000`;
-    for (const p of slice.ports) {
-      if (p.port === 0) continue;
-      const key = `${base}${p.name}\u0000${p.protocol}`;
-      for (const ep of slice.endpoints) {
-        const c = ep.conditions;
-        if (ep.address === '' || !(c.ready || (c.serving && c.terminating)) || addressFamily(ep.address) !== family)
-          continue;
-        let local = usable.get(key);
-        if (local === undefined) {
-          local = new Set();
-          usable.set(key, local);
-        }
-        if (ep.nodeName !== null && nodes.has(ep.nodeName)) local.add(ep.nodeName);
-      }
-    }
-  }
+  const slicesByService = endpointSliceIndex(cluster).slicesByService;
   const out: ServicePortRules[] = [];
+  const none: ReadonlySet<string> = new Set();
   for (const service of cluster.services) {
     if (service.type === 'ExternalName') continue;
     if (!service.clusterIPs.some((ip) => addressFamily(ip) === family)) continue;
+    const slices = slicesByService.get(serviceKey(service)) ?? [];
     const externalIPs = externalIPsOf(service, family).length;
     const loadBalancerIPs = loadBalancerIPsOf(service, family).length;
+    const itpLocal = internalPolicyLocal(service);
+    const etpLocal = externalPolicyLocal(service);
+    const needLocal = itpLocal || etpLocal;
     for (const port of service.ports) {
-      const local = usable.get(`${service.namespace}/${service.name}\u0000${port.name}\u0000${port.protocol}`);
+      let hasEndpoints = false;
+      const local = needLocal ? new Set<string>() : none;
+      scan: for (const slice of slices) {
+        if (slice.addressType !== family) continue;
+        for (const p of slice.ports) {
+          if (p.port === 0 || p.name !== port.name || p.protocol !== port.protocol) continue;
+          for (const ep of slice.endpoints) {
+            const c = ep.conditions;
+            if (!(c.ready || (c.serving && c.terminating)) || ep.address === '' || addressFamily(ep.address) !== family)
+              continue;
+            hasEndpoints = true;
+            if (!needLocal) break scan;
+            if (ep.nodeName !== null && nodes.has(ep.nodeName)) (local as Set<string>).add(ep.nodeName);
+          }
+        }
+      }
       out.push({
         service,
         port,
@@ -99,10 +108,10 @@ function servicePortRules(cluster: Cluster, family: IPFamily, nodes: ReadonlySet
         loadBalancerIPs,
         nodePort: port.nodePort !== 0,
         firewall: loadBalancerIPs > 0 && service.loadBalancerSourceRanges.length > 0,
-        hasEndpoints: local !== undefined,
-        localNodes: local ?? new Set(),
-        itpLocal: internalPolicyLocal(service),
-        etpLocal: externalPolicyLocal(service),
+        hasEndpoints,
+        localNodes: local,
+        itpLocal,
+        etpLocal,
       });
     }
   }

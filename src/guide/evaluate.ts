@@ -61,6 +61,10 @@ export interface GuideResult {
   context: GuideContext;
 }
 
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 const SEVERITY_ORDER: readonly Severity[] = ['ok', 'info', 'warning', 'critical'];
 
 function worse(a: Severity, b: Severity): Severity {
@@ -84,7 +88,12 @@ export function evaluateRule(rule: Rule, ctx: GuideContext): RuleResult {
  * A check on the guide's choice and, where they differ in what the check depends on, on the current
  * configuration too: the checklist is about what runs now as much as about what is recommended.
  */
-export function evaluateCheck(check: Check, ctx: GuideContext, choice: GuideChoice): CheckResult {
+export function evaluateCheck(
+  check: Check,
+  ctx: GuideContext,
+  choice: GuideChoice,
+  choiceName = 'the guide’s choice',
+): CheckResult {
   const differs = check.dependsOn.some((k) => ctx.current[k] !== choice[k]);
   const onChoice = check.evaluate(ctx, choice);
   const onCurrent = differs ? check.evaluate(ctx, ctx.current) : onChoice;
@@ -98,19 +107,19 @@ export function evaluateCheck(check: Check, ctx: GuideContext, choice: GuideChoi
     because = verdict(
       check.id,
       true,
-      `${onChoice.reason} (under the guide’s choice as under the current ${describeChoice(ctx.current)})`,
+      `${onChoice.reason} (under ${choiceName} as under the current ${describeChoice(ctx.current)})`,
     );
   else if (onChoice.fired)
     because = verdict(
       check.id,
       true,
-      `under the guide’s choice (${describeChoice(choice)}): ${onChoice.reason}. The current ${describeChoice(ctx.current)} is not affected: ${onCurrent.reason}`,
+      `under ${choiceName} (${describeChoice(choice)}): ${onChoice.reason}. The current ${describeChoice(ctx.current)} is not affected: ${onCurrent.reason}`,
     );
   else
     because = verdict(
       check.id,
       true,
-      `under the current ${describeChoice(ctx.current)}: ${onCurrent.reason}. The guide’s choice (${describeChoice(choice)}) avoids it: ${onChoice.reason}`,
+      `under the current ${describeChoice(ctx.current)}: ${onCurrent.reason}. ${capitalize(choiceName)} (${describeChoice(choice)}) avoids it: ${onChoice.reason}`,
     );
   let severity: Severity = 'ok';
   if (onChoice.fired) severity = worse(severity, onChoice.severity);

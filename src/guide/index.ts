@@ -31,6 +31,12 @@ export {
   RuleResult,
   Severity,
 } from './schema.js';
-export { DEFAULT_GUIDE_THRESHOLDS, GuideThresholds, type GuideThresholdsInput, profileOptions } from './thresholds.js';
+export {
+  DEFAULT_GUIDE_THRESHOLDS,
+  GuideThresholds,
+  type GuideThresholdsInput,
+  GuideThresholdsUsed,
+  profileOptions,
+} from './thresholds.js';
 export type { Check, CheckFinding, GuideContext, Rule, RuleOutcome } from './types.js';
 export { type IpvsAvailability, type IpvsStatus, ipvsAvailability, nftablesSummary } from './version.js';

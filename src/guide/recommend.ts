@@ -15,7 +15,7 @@ import { dur, list, num, pct } from './format.js';
 import { balanceBy, CONNECTION_AWARE, resultFor, sameDataplane, sameOptions } from './measured.js';
 import { guideNotes } from './notes.js';
 import { CheckResult, GuideChoice, GuideNote, RuleResult } from './schema.js';
-import { GuideThresholds } from './thresholds.js';
+import { GuideThresholdsUsed } from './thresholds.js';
 import type { GuideContext } from './types.js';
 
 export type Objective = 'p99' | 'mean' | 'balance';
@@ -30,13 +30,27 @@ export interface SimulationInput {
   results: readonly SimResult[];
 }
 
+/** The simulated configuration (src/sim/result.ts SimConfig), each field described for the OpenAPI document. */
+const SimulatedConfig = SimConfig.extend({
+  mode: SimConfig.shape.mode.describe('kube-proxy mode.'),
+  scheduler: SimConfig.shape.scheduler.describe('IPVS scheduler; null unless mode is ipvs.'),
+  service: SimConfig.shape.service.describe('The target Service, namespace/name.'),
+  port: SimConfig.shape.port.describe('The target Service port, by name (or number when unnamed).'),
+  sessionAffinity: SimConfig.shape.sessionAffinity.describe('The target Service’s sessionAffinity as simulated.'),
+  internalTrafficPolicy: SimConfig.shape.internalTrafficPolicy.describe('The internalTrafficPolicy as simulated.'),
+  externalTrafficPolicy: SimConfig.shape.externalTrafficPolicy.describe('The externalTrafficPolicy as simulated.'),
+  trafficDistribution: SimConfig.shape.trafficDistribution.describe(
+    'The trafficDistribution as simulated (null: none).',
+  ),
+}).describe('What was simulated.');
+
 const Candidate = z
   .strictObject({
     label: z.string().describe('The candidate’s label in the ranking, e.g. "ipvs/lc".'),
-    config: SimConfig,
+    config: SimulatedConfig,
     value: z.number().describe('Objective value: ms for p99 and mean; max/mean of connection-seconds for balance.'),
     low: z.number().nullable().describe('95 % interval of the value (null with one replication).'),
-    high: z.number().nullable(),
+    high: z.number().nullable().describe('Upper end of the 95 % interval (null with one replication).'),
     rank: z.number().int().describe('1 = best.'),
     tiedWithBest: z
       .boolean()
@@ -47,7 +61,7 @@ const Candidate = z
 const Message = z
   .strictObject({
     id: z.string().describe('A check ID (C1–C7) or a note ID (e.g. "ipvs-deprecated").'),
-    severity: z.enum(['info', 'warning', 'critical']),
+    severity: z.enum(['info', 'warning', 'critical']).describe('How much it matters (critical: traffic is lost).'),
     message: z.string().describe('What to know, with the numbers.'),
   })
   .describe('A fired check or a note about the final choice.');
@@ -71,7 +85,7 @@ export const Recommendation = z
         choice: GuideChoice.describe(
           'How the fired rules combine (scheduler: G3 > G2/G7 > G1 > rr; mode: G5 or an IPVS scheduler ⇒ ipvs, else G4 ⇒ iptables).',
         ),
-        thresholds: GuideThresholds.describe('The threshold values used.'),
+        thresholds: GuideThresholdsUsed,
         notes: z.array(GuideNote).describe('What the answer adds beyond the source document, for the guide’s choice.'),
       })
       .describe('What the guide says, from the snapshot and the traffic profile.'),
@@ -115,7 +129,7 @@ function schedulerOf(name: string | null): GuideChoice['scheduler'] {
 function candidate(row: RankedCandidate, index: number): Candidate {
   return {
     label: row.label,
-    config: SimConfig.parse(row.config),
+    config: SimulatedConfig.parse(row.config),
     value: row.value,
     low: row.low,
     high: row.high,
@@ -124,14 +138,19 @@ function candidate(row: RankedCandidate, index: number): Candidate {
   };
 }
 
+/** "31 ms", or the bare ratio for balance. */
+function unitText(objective: Objective, value: number): string {
+  return objective === 'balance' ? num(value) : `${num(value)} ms`;
+}
+
+/** "p99 31 ms", "max/mean 1.1". */
 function valueText(objective: Objective, value: number): string {
-  return objective === 'balance' ? `max/mean ${num(value)}` : `${objective} ${num(value)} ms`;
+  return `${objective === 'balance' ? 'max/mean' : objective} ${unitText(objective, value)}`;
 }
 
 function intervalText(objective: Objective, c: Candidate): string {
   if (c.low === null || c.high === null) return '';
-  const unit = objective === 'balance' ? '' : ' ms';
-  return `, 95 % interval ${num(c.low)}–${num(c.high)}${unit}`;
+  return `, 95 % interval ${num(c.low)}–${unitText(objective, c.high)}`;
 }
 
 /** Why the simulation's best beats the guide's candidate: the mechanisms the document leaves out, with numbers. */
@@ -146,15 +165,17 @@ function whyTheyDiffer(ctx: GuideContext, guide: Candidate, best: Candidate, res
   const longText = `${pct(p.longConnectionSecondsShare)} of connection-seconds are in connections longer than ${dur(t.longConnectionSeconds)}`;
   if (aware(guide) && !aware(best)) {
     const n = p.decidingNodes.length;
-    if (n > 1)
+    const busiest = p.decidingNodes[0];
+    if (n > 1 && busiest !== undefined)
       reasons.push(
-        `each of the ${n} deciding nodes keeps its own ${guide.config.scheduler} connection counts and sees only its share of the connections (the busiest node ${pct(
-          p.decidingNodes[0]?.share ?? 0,
-        )}), so least-connection balances little better than ${best.label}`,
+        `each of the ${n} deciding nodes keeps its own ${guide.config.scheduler} connection counts and sees only the connections it decides (the busiest, ${busiest.node}, ${pct(
+          busiest.share,
+        )} of them), so least-connection balances little better than ${best.label}`,
       );
-    reasons.push(
-      `${longText}; schedulers differ mainly on long connections, and the document itself notes that LC’s advantage over RR is small for very short, stateless traffic`,
-    );
+    if (p.longConnectionSecondsShare < 0.5)
+      reasons.push(
+        `only ${longText}; schedulers differ mainly on long connections, and §5 notes that LC’s advantage over RR is small for very short, stateless traffic`,
+      );
   } else if (!aware(guide) && aware(best)) {
     const slow = ctx.scenario.backends.overrides
       .filter((o) => o.speed !== undefined && o.speed !== 1)
@@ -281,7 +302,7 @@ export function recommendation(guide: GuideResult, simulation?: SimulationInput 
   const margin =
     other === null
       ? `${best.label} ${valueText(objective, best.value)} (the only candidate)`
-      : `${best.label} ${valueText(objective, best.value)} vs ${other.label} ${valueText(objective, other.value)}`;
+      : `${best.label} ${valueText(objective, best.value)} vs ${other.label} ${unitText(objective, other.value)}`;
 
   sentences.push(
     `The simulation ranks ${best.label} first on ${objective} (${valueText(objective, best.value)}${intervalText(objective, best)}).`,
@@ -343,7 +364,14 @@ export function recommendation(guide: GuideResult, simulation?: SimulationInput 
       `The answer recommends the simulation’s best, ${describeChoice(choice)}${kept.length > 0 ? `, keeping ${list(kept)}` : ''}.`,
     );
   }
-  const finalChecks = sameChoice(choice, guide.choice) ? guideChecks : CHECKS.map((c) => evaluateCheck(c, ctx, choice));
+  const nftTied = ranking.find((c) => c.config.mode === 'nftables' && c.tiedWithBest && c.rank !== 1);
+  if (choice.mode === 'ipvs' && nftTied !== undefined)
+    sentences.push(
+      `${nftTied.label} (${valueText(objective, nftTied.value)}) is statistically tied with the best and is IPVS’s successor: the O(1) lookup without IPVS’s deprecation, at the price of random balancing.`,
+    );
+  const finalChecks = sameChoice(choice, guide.choice)
+    ? guideChecks
+    : CHECKS.map((c) => evaluateCheck(c, ctx, choice, 'the recommended configuration'));
   const finalNotes = sameChoice(choice, guide.choice)
     ? guideNotesNow
     : guideNotes(ctx, choice, guide.rules, simulation.results);

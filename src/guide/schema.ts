@@ -98,7 +98,7 @@ export const GuideNote = z
         'ipvs-idle-timeout',
       ])
       .describe('What the note is about (things the source document does not say).'),
-    severity: z.enum(['info', 'warning']),
+    severity: z.enum(['info', 'warning']).describe('warning: the recommendation has a cost or a risk to act on.'),
     message: z.string().describe('The note in plain words, with the numbers it rests on.'),
     details: z.record(z.string(), z.unknown()).describe('The figures behind the message.'),
   })

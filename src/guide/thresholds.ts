@@ -89,3 +89,23 @@ export function profileOptions(t: GuideThresholds): ProfileOptions {
     longSeconds: t.longConnectionSeconds,
   };
 }
+
+type ThresholdKey = keyof typeof GuideThresholds.shape;
+
+/**
+ * The thresholds an answer used, for response bodies: plain numbers (durations in seconds), each described
+ * as in GuideThresholds. (GuideThresholds itself accepts duration strings, which a response schema cannot
+ * express.)
+ */
+export const GuideThresholdsUsed = z
+  .strictObject(
+    Object.fromEntries(
+      Object.entries(GuideThresholds.shape).map(([key, field]) => [
+        key,
+        z
+          .number()
+          .describe(key.endsWith('Seconds') ? `${field.description ?? key} In seconds.` : (field.description ?? key)),
+      ]),
+    ) as { [K in ThresholdKey]: z.ZodNumber },
+  )
+  .describe('The threshold values the answer used.');

@@ -561,6 +561,9 @@ function poissonCdf(k: number, lambda: number): number {
   return Math.min(1, sum);
 }
 
+/** Shortest HTTP/2 connection lifetime counted (src/sim/budget.ts uses the same floor). */
+const MIN_LIFETIME_SECONDS = 1e-3;
+
 /** Midpoints of the quantile integrals (∫ g(q(p)) dp). */
 const QUANTILE_STEPS = 2000;
 
@@ -847,8 +850,9 @@ function workloadModel(
       const lifetime = new ScaledDuration(w.lifetime ?? { dist: 'constant', value: run });
       duration = lifetime;
       // Each of the `connections` slots reconnects when its connection ends: over the run a slot opens
-      // run / E[min(lifetime, run)] connections (renewal reward).
-      connectionsPerSecond = w.connections / lifetime.truncatedMean(run);
+      // run / E[min(lifetime, run)] connections (renewal reward). Lifetimes are floored at 1 ms as in the
+      // simulator's event budget (src/sim/budget.ts), so a zero lifetime does not make the rate infinite.
+      connectionsPerSecond = w.connections / Math.max(lifetime.truncatedMean(run), MIN_LIFETIME_SECONDS);
       requestsPerSecond = w.streamRate;
       connectionSeconds = w.connections;
       openAtEnd = w.connections;

@@ -1,6 +1,7 @@
 // The recommendation: the guide and the simulation side by side, agreement, the final choice and the
 // explanation with rule IDs and measured numbers.
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type RankedCandidate, Recommendation, recommendation, type SimulationInput } from '../../src/guide/index.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
 import type { SimResult } from '../../src/sim/result.js';
@@ -75,7 +76,7 @@ describe('with a simulation', () => {
     expect(Recommendation.parse(rec)).toEqual(rec);
     expect(rec.agreement).toBe(true);
     expect(rec.basis).toBe('guide');
-    expect(rec.simulation?.margin).toBe('ipvs/lc p99 31 ms vs ipvs/rr p99 58 ms');
+    expect(rec.simulation?.margin).toBe('ipvs/lc p99 31 ms vs ipvs/rr 58 ms');
     expect(rec.explanation).toContain('The simulation ranks ipvs/lc first on p99 (p99 31 ms, 95 % interval 30–32 ms).');
     expect(rec.explanation).toContain('That is the guide’s choice: guide and simulation agree');
   });
@@ -118,7 +119,7 @@ describe('with a simulation', () => {
     );
     expect(rec.agreement).toBe(true);
     expect(rec.choice).toMatchObject({ mode: 'ipvs', scheduler: 'lc' });
-    expect(rec.simulation?.margin).toBe('ipvs/rr p99 30 ms vs ipvs/lc p99 31 ms');
+    expect(rec.simulation?.margin).toBe('ipvs/rr p99 30 ms vs ipvs/lc 31 ms');
     expect(rec.explanation).toContain(
       'The guide’s choice, ipvs/lc (p99 31 ms, 95 % interval 30–32 ms), is statistically tied with it (the paired 95 % interval of the difference contains 0), so the answer keeps the guide’s choice.',
     );
@@ -140,7 +141,7 @@ describe('with a simulation', () => {
     expect(rec.choice).toMatchObject({ mode: 'ipvs', scheduler: 'rr' });
     expect(rec.guide.choice).toMatchObject({ mode: 'ipvs', scheduler: 'lc' });
     expect(rec.explanation).toContain(
-      'The simulation disagrees with the guide: ipvs/rr p99 30 ms vs ipvs/lc p99 45 ms',
+      'The simulation disagrees with the guide: ipvs/rr p99 30 ms vs ipvs/lc 45 ms',
     );
     // 100 client pods spread 34/33/33 over three nodes: lc's per-node state.
     expect(rec.explanation).toContain('each of the 3 deciding nodes keeps its own lc connection counts');
@@ -205,5 +206,28 @@ describe('with a simulation', () => {
     const c4 = rec.guide.checks.find((c) => c.id === 'C4');
     expect(c4?.because).toContain('the simulation’s busiest endpoint held 2.5× the mean connection-seconds');
     expect(c4?.because).toContain('(ipvs/lc: 1.1×, p99 31 ms vs 40 ms)');
+  });
+});
+
+describe('the Recommendation schema', () => {
+  it('gives the OpenAPI document a description for every field, in input and output form', () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (node === null || typeof node !== 'object') return;
+      const n = node as Record<string, unknown>;
+      const props = n.properties as Record<string, { description?: string }> | undefined;
+      for (const [key, value] of Object.entries(props ?? {})) {
+        if (value.description === undefined) missing.push(`${path}.${key}`);
+        walk(value, `${path}.${key}`);
+      }
+      for (const key of ['items', 'anyOf', 'additionalProperties']) {
+        const child = n[key];
+        if (Array.isArray(child)) child.forEach((c, i) => walk(c, `${path}.${key}[${i}]`));
+        else walk(child, `${path}.${key}`);
+      }
+    };
+    walk(z.toJSONSchema(Recommendation, { io: 'output' }), '');
+    expect(missing).toEqual([]);
+    expect(() => z.toJSONSchema(Recommendation, { io: 'input' })).not.toThrow();
   });
 });
