@@ -355,7 +355,7 @@ export function recommendation(guide: GuideResult, simulation?: SimulationInput 
     else {
       const reasons = whyTheyDiffer(ctx, guideCandidate, best, simulation.results);
       sentences.push(
-        `The simulation disagrees with the guide: ${margin}, and the guide’s ${guideCandidate.label} is not within the 95 % interval of the best${
+        `The simulation disagrees with the guide: ${margin}, and the paired 95 % interval of their difference excludes 0${
           reasons.length > 0 ? `. Why: ${reasons.join('; ')}` : ''
         }.`,
       );
