@@ -15,6 +15,7 @@ import { registerYamlParser } from './content.js';
 import type { RouteContext } from './context.js';
 import { PROBLEM_TYPES, sendProblem, toProblem } from './problem.js';
 import { healthRoutes } from './routes/health.js';
+import { recommendRoutes } from './routes/recommend.js';
 import { rulesRoutes } from './routes/rules.js';
 import { simulateRoutes } from './routes/simulate.js';
 import { whatifRoutes } from './routes/whatif.js';
@@ -97,5 +98,6 @@ export async function buildApp(overrides: Partial<AppOptions> = {}): Promise<App
   await app.register(simulateRoutes(ctx));
   await app.register(whatifRoutes(ctx));
   await app.register(rulesRoutes(ctx));
+  await app.register(recommendRoutes);
   return app;
 }

@@ -1,14 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { Recommendation } from '../../guide/index.js';
 import { scenarioShape } from '../../scenario/schema.js';
 import { SimResult } from '../../sim/result.js';
 import { CandidateSpec, candidateLabel, toCandidate } from '../../whatif/candidates.js';
 import { Objective, RankingRow } from '../../whatif/rank.js';
+import { recommend } from '../../whatif/recommend.js';
 import { runWhatif } from '../../whatif/run.js';
 import type { RouteContext } from '../context.js';
 import { ProblemError, validationProblem } from '../problem.js';
 import { budgetFor, clientGone, problemFromTask } from '../run-task.js';
 import { problemResponses } from '../schemas.js';
+import { GuideSettings } from './recommend.js';
 
 export const WhatifBody = z
   .strictObject({
@@ -29,6 +32,7 @@ export const WhatifBody = z
         'Configurations to compare. Default: iptables, nftables, and ipvs with each of rr wrr lc wlc sed nq sh dh mh.',
       ),
     objective: Objective.default('p99'),
+    guide: GuideSettings.optional(),
   })
   .describe('A scenario and the candidate configurations to compare.');
 
@@ -38,6 +42,7 @@ export const WhatifResult = z
     candidates: z.array(z.string()).describe('Candidate labels, in request order (the order of `results`).'),
     results: z.array(SimResult),
     ranking: z.array(RankingRow),
+    recommendation: Recommendation,
   })
   .describe('Every candidate’s simulation, and the ranking on the objective.');
 
@@ -56,7 +61,7 @@ export function whatifRoutes(ctx: RouteContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { candidates: specs, objective, ...scenario } = request.body;
+        const { candidates: specs, objective, guide, ...scenario } = request.body;
         const maxEvents = budgetFor(scenario.budget.maxEvents, ctx.options);
         const candidates = specs?.map(toCandidate);
         if (candidates !== undefined) {
@@ -77,7 +82,13 @@ export function whatifRoutes(ctx: RouteContext): FastifyPluginAsyncZod {
           clientGone(request, reply),
         );
         if ('ok' in outcome) throw problemFromTask(outcome);
-        return { objective, candidates: outcome.labels, results: outcome.results, ranking: outcome.ranking };
+        return {
+          objective,
+          candidates: outcome.labels,
+          results: outcome.results,
+          ranking: outcome.ranking,
+          recommendation: recommend(scenario, guide?.thresholds, { outcome, objective }),
+        };
       },
     );
   };
