@@ -1,6 +1,9 @@
 // M/M/c queue on the engine's public API: the throughput benchmark against /work/shared/bench/ref-mmc.cpp.
 // Same model, same event count (one arrival and one departure event per customer), same output line.
-// Usage: npx tsx bench/mmc.ts CUSTOMERS SERVERS LAMBDA MU SEED
+// Usage: npx tsx bench/mmc.ts CUSTOMERS SERVERS LAMBDA MU SEED [WARMUP_CUSTOMERS]
+// The timed run is preceded by an untimed one of WARMUP_CUSTOMERS (default 200,000; 0 for none) with the
+// same parameters and seed + 1, so that the figure is V8's steady state (the simulator's worker threads are
+// long-lived) rather than its compile time; the C++ reference has no warm-up to exclude.
 
 import { Dist, EventQueue, Streams } from '../src/engine/index.js';
 
@@ -72,7 +75,10 @@ function erlangCWait(servers: number, lambda: number, mu: number): number {
   return pWait / (servers * mu - lambda);
 }
 
-const [customers = 2_000_000, servers = 8, lambda = 7.2, mu = 1, seed = 42] = process.argv.slice(2).map(Number);
+const [customers = 2_000_000, servers = 8, lambda = 7.2, mu = 1, seed = 42, warmup = 200_000] = process.argv
+  .slice(2)
+  .map(Number);
+if (warmup > 0) mmc(warmup, servers, lambda, mu, seed + 1);
 const r = mmc(customers, servers, lambda, mu, seed);
 console.log(
   JSON.stringify({

@@ -1,7 +1,8 @@
 // The README's curl examples run as written against a real server (only the host:port is the test's own).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../src/api/app.js';
 
@@ -27,15 +28,24 @@ describe('README examples', () => {
     expect(commands.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(commands)('%s', (command) => {
-    const out = execFileSync('bash', ['-c', command.replaceAll('http://localhost:8080', base)], {
-      cwd: root,
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+  // Asynchronously: the server answering curl runs in this process's event loop.
+  it.each(commands)('%s', async (command) => {
+    const { stdout: out } = await promisify(execFile)(
+      'bash',
+      ['-c', command.replaceAll('http://localhost:8080', base)],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        timeout: 120_000,
+      },
+    );
     const body = JSON.parse(out);
     if (command.includes('"rate":-1')) {
-      expect(body).toMatchObject({ status: 400, errors: expect.arrayContaining([expect.objectContaining({ path: 'traffic.workloads[0].rate' })]) });
+      expect(body).toMatchObject({
+        status: 400,
+        errors: expect.arrayContaining([expect.objectContaining({ path: 'traffic.workloads[0].rate' })]),
+      });
     } else {
       expect(body.status === undefined || body.status === 'ok').toBe(true);
       expect(body.type).toBeUndefined();

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 // Runs a worker task for a request: cancels it when the client goes away, and turns the task's
 // request-level failures into problem documents.
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,6 +11,8 @@ import { PROBLEM_TYPES, ProblemError, validationProblem } from './problem.js';
 /** An AbortSignal that fires when the client closes the connection before the response is sent. */
 export function clientGone(request: FastifyRequest, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
+  // One signal cancels every task of a what-if (up to 50 candidates), each adding an abort listener.
+  setMaxListeners(64, controller.signal);
   // 'finish' means the whole response reached the socket; a 'close' before it means the client left.
   // (writableFinished is not reliable here: a destroyed response reports true on Node 20.)
   let finished = false;

@@ -40,8 +40,8 @@ export class Dist {
   readonly variance: number;
   /** Coefficient of variation sqrt(variance) / mean; Infinity where the variance diverges, 0 for a constant 0. */
   readonly cv: number;
-  // The sampler's fields get initial values of their final types so that V8 keeps them unboxed-friendly
-  // (a field declared without a value is first defined as undefined and stays generic).
+  // The sampler's fields get initial values of their final types so that V8 gives them a number (not a
+  // generic) representation: a field declared without a value is first defined as undefined.
   private readonly code: number = CONSTANT;
   // Parameters, meaning by kind: constant (value), exponential (mean), lognormal (mu, sigma), pareto (xm,
   // 1/alpha), uniform (min, max - min).
@@ -142,7 +142,8 @@ export class Dist {
 
   /**
    * One draw (seconds), allocation-free: one generator step (none for `constant`). Exponential, the common
-   * case, is tested first and kept tiny so that V8 inlines `sample` at every call site.
+   * case, is tested first, and the method is kept tiny so that inlining it costs a caller little of V8's
+   * inlining budget.
    */
   sample(rng: Rng): number {
     return this.code === EXPONENTIAL ? this.p0 * rng.exp() : this.transform(rng);

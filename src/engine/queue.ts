@@ -43,7 +43,9 @@ export class EventQueue {
   /** Set when `next` stopped because the budget ran out while events were still due. */
   budgetExhausted = false;
 
-  private capacity: number;
+  // Every field gets an initial value of its final type: V8 then tracks the typed arrays' class and skips
+  // re-checking it on every access (a field declared without a value starts as undefined, type unknown).
+  private capacity = 0;
   /** Heap entries, cancelled ones included. */
   private size = 0;
   /** Cancelled entries still in the heap. */
@@ -52,16 +54,16 @@ export class EventQueue {
   private rootTaken = false;
   private inserted = 0;
   // Heap, 0-rooted: children of i are 4i+1 .. 4i+4, parent of i is (i-1) >> 2.
-  private heapTime: Float64Array;
-  private heapSlot: Int32Array;
+  private heapTime: Float64Array = new Float64Array(0);
+  private heapSlot: Int32Array = new Int32Array(0);
   // Per-slot event data.
-  private slotKind: Int32Array;
-  private slotA: Int32Array;
-  private slotB: Int32Array;
-  private slotSeq: Float64Array;
-  private slotTag: Int32Array;
+  private slotKind: Int32Array = new Int32Array(0);
+  private slotA: Int32Array = new Int32Array(0);
+  private slotB: Int32Array = new Int32Array(0);
+  private slotSeq: Float64Array = new Float64Array(0);
+  private slotTag: Int32Array = new Int32Array(0);
   // Free slots: a stack, plus the never-used tail [fresh, capacity).
-  private freeSlots: Int32Array;
+  private freeSlots: Int32Array = new Int32Array(0);
   private freeTop = 0;
   private fresh = 0;
 

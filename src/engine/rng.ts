@@ -1,7 +1,7 @@
 // Seeded random numbers with cheap independent named streams.
 //
 // Generator: xoshiro128** 1.1 (Blackman & Vigna, https://prng.di.unimi.it/xoshiro128starstar.c), 128-bit
-// state, period 2^128 - 1, all-32-bit arithmetic so V8 keeps it in integer registers (Math.imul, shifts).
+// state, period 2^128 - 1, all-32-bit arithmetic (shifts, xors, adds) that V8 keeps in integer registers.
 // Seeding: SplitMix64 (Steele, Lea & Flood 2014; the expansion Vigna recommends for xoshiro) run on
 // (seed XOR a 64-bit hash of the stream name), so every (seed, name) pair starts at an unrelated point of
 // the period. One stream per purpose (arrivals, service times, data-plane choices, per client group)

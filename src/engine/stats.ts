@@ -84,20 +84,22 @@ export class LatencyHistogram {
     return this.count > 0 ? (this.sum / this.count) * 1e3 : 0;
   }
 
-  /** Value at `percentile` (0..100), ms: the highest value equivalent to it at <= 0.78 % relative error. */
+  /**
+   * Value at `percentile` (0..100), ms: HDR's highest value equivalent to it (<= 0.78 % above the exact
+   * order statistic), capped at the exact maximum so that no percentile exceeds `max`.
+   */
   percentileMs(percentile: number): number {
-    return this.hdr.getValueAtPercentile(percentile) / 1e6;
+    return Math.min(this.hdr.getValueAtPercentile(percentile) / 1e6, this.max * 1e3);
   }
 
   summaryMs(): LatencySummaryMs {
-    const hdr = this.hdr;
     return {
       count: this.count,
       mean: this.meanMs,
-      p50: hdr.getValueAtPercentile(50) / 1e6,
-      p90: hdr.getValueAtPercentile(90) / 1e6,
-      p99: hdr.getValueAtPercentile(99) / 1e6,
-      p999: hdr.getValueAtPercentile(99.9) / 1e6,
+      p50: this.percentileMs(50),
+      p90: this.percentileMs(90),
+      p99: this.percentileMs(99),
+      p999: this.percentileMs(99.9),
       max: this.max * 1e3,
     };
   }
@@ -146,13 +148,14 @@ export class TimeWeighted {
   value = 0;
   /** Highest level held for a positive time after the warm-up. */
   max = 0;
-  private readonly warmup: number;
-  private readonly batchLength: number;
-  private last: number;
+  // Fields start with values of their final types, not undefined, so that V8 keeps them specialised.
+  private readonly warmup: number = 0;
+  private readonly batchLength: number = 0;
+  private last = 0;
   private area = 0;
   private batchArea = 0;
   private batchIndex = 0;
-  private batchMeans: Float64Array;
+  private batchMeans: Float64Array = new Float64Array(0);
 
   constructor(warmup = 0, batchLength = 0) {
     if (!(warmup >= 0 && batchLength >= 0)) throw new RangeError('warm-up and batch length must be >= 0');

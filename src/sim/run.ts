@@ -329,10 +329,10 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
       const n = model.workloads[w]!.perConnectionCount;
       const rng = wArrivalRng[w]!;
       for (let i = 0; i < n; i++) q.schedule((i + rng.next()) / n, K_H2_OPEN, w, 0);
-      if (wRate[w]! > 0) q.schedule(-Math.log(rng.next()) / wRate[w]!, K_H2_STREAM, w, 0);
+      if (wRate[w]! > 0) q.schedule(rng.exp() / wRate[w]!, K_H2_STREAM, w, 0);
     } else {
       const kind = cls === CLASS_SHORT ? K_SHORT_ARRIVAL : K_WS_ARRIVAL;
-      q.schedule(-Math.log(wArrivalRng[w]!.next()) / wRate[w]!, kind, w, 0);
+      q.schedule(wArrivalRng[w]!.exp() / wRate[w]!, kind, w, 0);
     }
   }
 
@@ -378,7 +378,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
       }
       case K_SHORT_ARRIVAL: {
         const w = q.a;
-        q.schedule(now - Math.log(wArrivalRng[w]!.next()) / wRate[w]!, K_SHORT_ARRIVAL, w, 0);
+        q.schedule(now + wArrivalRng[w]!.exp() / wRate[w]!, K_SHORT_ARRIVAL, w, 0);
         const c = connect(w, now);
         const n = wPerConn[w]!;
         if (c < 0) {
@@ -406,7 +406,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
       case K_H2_STREAM: {
         const w = q.a;
         const rng = wArrivalRng[w]!;
-        q.schedule(now - Math.log(rng.next()) / wRate[w]!, K_H2_STREAM, w, 0);
+        q.schedule(now + rng.exp() / wRate[w]!, K_H2_STREAM, w, 0);
         const open = wOpenCount[w]!;
         if (open === 0) {
           fail(FAIL_CONNECTION_DROPPED, now);
@@ -430,7 +430,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
       }
       case K_WS_ARRIVAL: {
         const w = q.a;
-        q.schedule(now - Math.log(wArrivalRng[w]!.next()) / wRate[w]!, K_WS_ARRIVAL, w, 0);
+        q.schedule(now + wArrivalRng[w]!.exp() / wRate[w]!, K_WS_ARRIVAL, w, 0);
         const c = connect(w, now);
         if (c < 0) break;
         const end = now + wAux[w]!.sample(wAuxRng[w]!);
@@ -439,7 +439,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
         q.schedule(P.cReady[c]!, K_ESTABLISHED, c, gen);
         if (end < horizon) q.schedule(end, K_WS_END, c, gen);
         const mr = wMsgRate[w]!;
-        const first = mr > 0 ? P.cReady[c]! - Math.log(wAuxRng[w]!.next()) / mr : Number.POSITIVE_INFINITY;
+        const first = mr > 0 ? P.cReady[c]! + wAuxRng[w]!.exp() / mr : Number.POSITIVE_INFINITY;
         P.cNextMsg[c] = first;
         if (first < end && first < horizon) q.schedule(first, K_WS_MESSAGE, c, gen);
         break;
@@ -449,7 +449,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
         if (P.cGen[c] !== q.b) break;
         const w = P.cWorkload[c]!;
         const mr = wMsgRate[w]!;
-        const next = now - Math.log(wAuxRng[w]!.next()) / mr;
+        const next = now + wAuxRng[w]!.exp() / mr;
         P.cNextMsg[c] = next;
         if (next < P.cEnd[c]! && next < horizon) q.schedule(next, K_WS_MESSAGE, c, q.b);
         P.cRemaining[c] = P.cRemaining[c]! + 1;
