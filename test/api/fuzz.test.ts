@@ -65,8 +65,9 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** Paths to every value in the document. */
 function paths(v: Json, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(prefix);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+  if (Array.isArray(v)) {
+    for (const [i, x] of v.entries()) paths(x, [...prefix, i], out);
+  } else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
   return out;
 }
 
