@@ -69,7 +69,7 @@ export interface Service {
 export interface EndpointConditions {
   /** nil in the API means true. */
   ready: boolean;
-  /** nil in the API means "same as ready". */
+  /** nil means true, as kube-proxy reads it (endpointslicecache.go); the API doc says it defers to ready. */
   serving: boolean;
   /** nil in the API means false. */
   terminating: boolean;

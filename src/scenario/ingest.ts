@@ -379,13 +379,14 @@ function sliceFromObject(obj: EndpointSliceObjectValue, path: string, issues: Is
     const address = ep.addresses[0];
     if (!fitsAddressType(address, addressType))
       issues.add(`${path}.endpoints[${j}].addresses[0]`, addressTypeMessage(address, addressType));
-    // nil conditions: ready ⇒ true, serving ⇒ ready, terminating ⇒ false (discovery/v1 EndpointConditions).
+    // nil conditions as kube-proxy reads them (pkg/proxy/endpointslicecache.go): ready ⇒ true, serving ⇒ true,
+    // terminating ⇒ false. (The API doc says a nil serving "defers to ready"; kube-proxy, which we model, does not.)
     const ready = ep.conditions?.ready ?? true;
     const forZones = ep.hints?.forZones;
     const forNodes = ep.hints?.forNodes;
     endpoints[j] = {
       address,
-      conditions: { ready, serving: ep.conditions?.serving ?? ready, terminating: ep.conditions?.terminating ?? false },
+      conditions: { ready, serving: ep.conditions?.serving ?? true, terminating: ep.conditions?.terminating ?? false },
       nodeName: nonEmpty(ep.nodeName),
       zone: nonEmpty(ep.zone),
       // Empty hint lists are no hints (pkg/proxy/endpointslicecache.go).
@@ -476,7 +477,7 @@ function sliceFromShorthand(
     const ready = e.ready ?? true;
     return {
       address: e.address,
-      conditions: { ready, serving: e.serving ?? ready, terminating: e.terminating ?? false },
+      conditions: { ready, serving: e.serving ?? true, terminating: e.terminating ?? false },
       nodeName: e.node ?? null,
       zone: e.zone ?? node?.zone ?? null,
       zoneHints: e.hints && e.hints.length > 0 ? [...e.hints] : null,

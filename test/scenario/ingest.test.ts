@@ -508,7 +508,7 @@ describe('Services', () => {
 describe('EndpointSlices', () => {
   const svc = serviceObject('web', { clusterIP: '10.96.0.20', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
 
-  it('read unset conditions as the API defines them: ready true, serving = ready, terminating false', () => {
+  it('read unset conditions as kube-proxy does (endpointslicecache.go): ready true, serving true, terminating false', () => {
     const slice = onlySlice(
       ingest(
         list(
@@ -529,8 +529,8 @@ describe('EndpointSlices', () => {
     expect(slice.endpoints.map((e) => e.conditions)).toEqual([
       { ready: true, serving: true, terminating: false },
       { ready: true, serving: true, terminating: false },
-      { ready: false, serving: false, terminating: false },
-      { ready: false, serving: false, terminating: true },
+      { ready: false, serving: true, terminating: false },
+      { ready: false, serving: true, terminating: true },
       { ready: true, serving: false, terminating: false },
     ]);
   });
