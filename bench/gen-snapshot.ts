@@ -10,6 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatIPv4 } from '../src/dataplane/ip.js';
+import { Rng } from '../src/engine/rng.js';
 
 export interface SnapshotSize {
   services: number;
@@ -24,20 +26,10 @@ const ZONES = ['eu-central-1a', 'eu-central-1b', 'eu-central-1c'];
 const MAX_ENDPOINTS_PER_SLICE = 100; // the EndpointSlice controller's default --max-endpoints-per-slice
 const PODS_PER_NODE = 250; // addresses in a node's /24 pod CIDR that the generator hands out
 
-/** mulberry32: a small, fast, seeded 32-bit generator; plenty for synthetic data. */
+/** The engine's seeded generator, for reproducible synthetic data. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function ipv4(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  const r = new Rng(seed, 'gen-snapshot');
+  return () => r.next();
 }
 
 /** Endpoint counts per Service summing to `total`, each at least 1, spread ±80 % around the mean. */
@@ -74,7 +66,7 @@ export function generateSnapshot(size: SnapshotSize = DEFAULT_SIZE): unknown {
     const zone = ZONES[i % ZONES.length]!;
     const name = `node-${zone.slice(-1)}${String(Math.floor(i / ZONES.length) + 1).padStart(3, '0')}`;
     nodeNames.push(name);
-    const ip = ipv4((10 << 24) + ((1 + (i % ZONES.length)) << 16) + 10 + Math.floor(i / ZONES.length));
+    const ip = formatIPv4((10 << 24) + ((1 + (i % ZONES.length)) << 16) + 10 + Math.floor(i / ZONES.length));
     items.push({
       apiVersion: 'v1',
       kind: 'Node',
@@ -140,7 +132,7 @@ export function generateSnapshot(size: SnapshotSize = DEFAULT_SIZE): unknown {
     const twoPorts = random() < 0.3;
     const affinity = random() < 0.05;
     const hinted = random() < 0.1;
-    const clusterIP = type === 'headless' ? 'None' : ipv4(0x0a600100 + s);
+    const clusterIP = type === 'headless' ? 'None' : formatIPv4(0x0a600100 + s);
     const servicePorts: Record<string, unknown>[] = [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }];
     if (twoPorts) servicePorts.push({ name: 'metrics', port: 9090, protocol: 'TCP', targetPort: 9090 });
     if (type === 'NodePort' || type === 'LoadBalancer') {
@@ -176,7 +168,8 @@ export function generateSnapshot(size: SnapshotSize = DEFAULT_SIZE): unknown {
       },
       spec,
       status: {
-        loadBalancer: type === 'LoadBalancer' ? { ingress: [{ ip: ipv4(0xcb007100 + (s & 255)), ipMode: 'VIP' }] } : {},
+        loadBalancer:
+          type === 'LoadBalancer' ? { ingress: [{ ip: formatIPv4(0xcb007100 + (s & 255)), ipMode: 'VIP' }] } : {},
       },
     });
 

@@ -23,6 +23,11 @@ export function parseIPv4(address: string): number {
   return v;
 }
 
+/** 0x0af40107 → "10.244.1.7". */
+export function formatIPv4(v: number): string {
+  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+}
+
 /** An IPv6 address as a 128-bit BigInt (accepts `::` compression and a trailing dotted quad). */
 export function parseIPv6(address: string): bigint {
   let text = address;

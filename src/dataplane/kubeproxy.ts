@@ -18,7 +18,7 @@ import {
 } from './cost.js';
 import { type ClientKind, categorizeEndpoints, decideForNode, type Entry, type NodeDecision } from './eligibility.js';
 import { primaryIPFamily, sortedForKubeProxy } from './endpoints.js';
-import { parseIPv4 } from './ip.js';
+import { formatIPv4, parseIPv4 } from './ip.js';
 import { IptablesServiceChain } from './iptables.js';
 import { IpvsService, type SchedulerName } from './ipvs/index.js';
 import { type NatOutcome, translateConnection } from './nat.js';
@@ -460,6 +460,5 @@ function podAddressIn(clusterCIDR: string | null): string {
   const [addr, prefix] = first.split('/');
   const base = parseIPv4(addr as string);
   const size = 2 ** (32 - Number(prefix));
-  const v = (base + Math.min(1, size - 1)) >>> 0;
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  return formatIPv4((base + Math.min(1, size - 1)) >>> 0);
 }

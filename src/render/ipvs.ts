@@ -23,6 +23,7 @@
 // (libipvs ipvs_cmp_services / ipvs_cmp_dests); --nosort shows destinations in kernel order, while the
 // services stay sorted here because their kernel order comes from a hash salted with the namespace's address.
 
+import { parseIPv4 } from '../dataplane/ip.js';
 import type { ServicePortEndpoint } from '../scenario/cluster.js';
 import { endpointString } from '../scenario/cluster.js';
 import { RenderInputError } from './errors.js';
@@ -141,8 +142,7 @@ const u32Cache = new Map<string, number>();
 function ipv4ToU32(address: string): number {
   const cached = u32Cache.get(address);
   if (cached !== undefined) return cached;
-  let v = 0;
-  for (const part of address.split('.')) v = v * 256 + Number(part);
+  const v = parseIPv4(address);
   u32Cache.set(address, v);
   return v;
 }

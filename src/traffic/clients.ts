@@ -2,6 +2,7 @@
 // whose rules meet the first packet decides: the client pod's node, or the entry node for external
 // clients (a NodePort they dial, or the node a load balancer forwards to).
 
+import { parseIPv4 } from '../dataplane/ip.js';
 import type { Cluster } from '../scenario/cluster.js';
 import { listNames, type ScenarioIssue } from '../scenario/errors.js';
 import type { ClientGroup } from '../scenario/schema.js';
@@ -26,20 +27,10 @@ export interface ResolvedClientGroup {
   sourceEndpoint: Int32Array;
 }
 
-export function ipv4ToU32(address: string): number {
-  const p = address.split('.');
-  if (p.length !== 4) return 0;
-  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
-}
-
-export function u32ToIpv4(v: number): string {
-  return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
-}
-
 // Synthetic client addresses: pods from 10.128.0.0/9 and external clients from 100.64.0.0/10 (RFC 6598 space,
 // never a real cluster's pod range in our fixtures). Each group gets its own /16-sized block.
-const POD_BASE = ipv4ToU32('10.128.0.0');
-const EXTERNAL_BASE = ipv4ToU32('100.64.0.0');
+const POD_BASE = parseIPv4('10.128.0.0');
+const EXTERNAL_BASE = parseIPv4('100.64.0.0');
 
 export interface EndpointPlacement {
   address: string;
@@ -102,7 +93,7 @@ export function resolveClientGroups(
           message: 'no endpoint of the target Service runs on the group’s nodes',
         });
       }
-      sourceAddresses = Uint32Array.from(own, (e) => ipv4ToU32(e.address));
+      sourceAddresses = Uint32Array.from(own, (e) => parseIPv4(e.address));
       sourceNode = Int32Array.from(own, (e) => e.nodeIndex);
       sourceEndpoint = Int32Array.from(own, (e) => e.i);
     } else {

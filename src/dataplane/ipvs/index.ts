@@ -1,6 +1,7 @@
 // The IPVS data-plane model: one virtual service per node and Service port, schedulers as in the kernel.
 
-export { ipv4ToU32, u32ToIpv4 } from './addr.js';
+// IPv4 as the kernel's schedulers see it: `ntohl(addr)`, a host-order u32 held in a JS number.
+export { formatIPv4 as u32ToIpv4, parseIPv4 as ipv4ToU32 } from '../ip.js';
 export {
   createScheduler,
   SCHEDULER_NAMES,

@@ -1,6 +1,6 @@
 // One IPVS virtual service on one node: its real servers, scheduler, connection accounting and persistence.
 
-import { u32ToIpv4 } from './addr.js';
+import { formatIPv4 } from '../ip.js';
 import { ExpiryQueue } from './expiry.js';
 import { PersistenceTable } from './persistence.js';
 import { createScheduler, type Scheduler, type SchedulerFlags, type SchedulerName } from './scheduler.js';
@@ -242,7 +242,7 @@ export class IpvsService {
       const d = t.list[i]!;
       dests.push({
         endpointId: t.endpointId[d]!,
-        address: u32ToIpv4(t.addr[d]!),
+        address: formatIPv4(t.addr[d]!),
         port: t.port[d]!,
         weight: t.weight[d]!,
         activeConns: t.activeConns[d]!,

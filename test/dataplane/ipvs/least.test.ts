@@ -6,18 +6,13 @@ import { nqScan } from '../../../src/dataplane/ipvs/nq.js';
 import { sedScan } from '../../../src/dataplane/ipvs/sed.js';
 import type { DestTable } from '../../../src/dataplane/ipvs/table.js';
 import { wlcScan } from '../../../src/dataplane/ipvs/wlc.js';
+import { Rng } from '../../../src/engine/rng.js';
 
 const SCANS: Record<LeastKind, (t: DestTable) => number> = { lc: lcScan, wlc: wlcScan, sed: sedScan, nq: nqScan };
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function seeded(seed: number): () => number {
+  const r = new Rng(seed, 'least-property');
+  return () => r.next();
 }
 
 interface Conn {
@@ -32,7 +27,7 @@ interface Conn {
  * must name the same dest as the service (which reads its tree whenever the list is long).
  */
 function replay(kind: LeastKind, seed: number, ops: number): { schedules: number; indexed: number } {
-  const rnd = mulberry32(seed);
+  const rnd = seeded(seed);
   const pickOf = <T>(xs: T[]): number => Math.floor(rnd() * xs.length);
   const svc = new IpvsService({ scheduler: kind, finTimeout: 4, synRecvTimeout: 2 });
   let nextEndpoint = 0;
