@@ -294,6 +294,18 @@ const serviceFields = {
 
 const ConditionFlag = z.boolean().nullish();
 
+/** `targetRef`: the object (normally a Pod) behind an endpoint; only kind and name are read. */
+const ObjectReference = z.looseObject({
+  kind: z
+    .string()
+    .nullish()
+    .meta({ description: 'Referenced kind.', examples: ['Pod'] }),
+  name: z
+    .string()
+    .nullish()
+    .meta({ description: 'Referenced name.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
+});
+
 const SliceEndpoint = z
   .looseObject({
     addresses: z
@@ -338,19 +350,7 @@ const SliceEndpoint = z
       })
       .nullish()
       .meta({ description: 'Topology hints.' }),
-    targetRef: z
-      .looseObject({
-        kind: z
-          .string()
-          .nullish()
-          .meta({ description: 'Referenced kind.', examples: ['Pod'] }),
-        name: z
-          .string()
-          .nullish()
-          .meta({ description: 'Referenced name.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
-      })
-      .nullish()
-      .meta({ description: 'The object (normally a Pod) behind the endpoint.' }),
+    targetRef: ObjectReference.nullish().meta({ description: 'The object (normally a Pod) behind the endpoint.' }),
   })
   .meta({ description: 'One endpoint of an EndpointSlice.' });
 
@@ -389,19 +389,7 @@ const LegacyAddress = z
       .string()
       .nullish()
       .meta({ description: 'Node hosting the endpoint.', examples: ['node-a1'] }),
-    targetRef: z
-      .looseObject({
-        kind: z
-          .string()
-          .nullish()
-          .meta({ description: 'Referenced kind.', examples: ['Pod'] }),
-        name: z
-          .string()
-          .nullish()
-          .meta({ description: 'Referenced name.', examples: ['demo-7d9f8b6c5d-x2x4k'] }),
-      })
-      .nullish()
-      .meta({ description: 'The Pod behind the address.' }),
+    targetRef: ObjectReference.nullish().meta({ description: 'The Pod behind the address.' }),
   })
   .meta({ description: 'One address of a legacy Endpoints subset.' });
 
