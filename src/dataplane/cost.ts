@@ -14,10 +14,10 @@
 // @service-ips`) and IPVS with a hash lookup of the virtual service, so both cost a constant number of
 // rules whatever the number of Services.
 
-import type { Cluster, IPFamily, Service, ServicePort } from '../scenario/cluster.js';
+import { type Cluster, type IPFamily, type Service, type ServicePort, serviceKey } from '../scenario/cluster.js';
 import type { ClientKind, Entry, PolicyChain } from './eligibility.js';
 import { externalIPsOf, externalPolicyLocal, internalPolicyLocal, loadBalancerIPsOf } from './eligibility.js';
-import { endpointsForServicePort } from './endpoints.js';
+import { endpointSliceIndex } from './endpoints.js';
 import { addressFamily } from './ip.js';
 import type { NatOutcome } from './nat.js';
 import type { RandomU32 } from './random.js';
@@ -74,23 +74,49 @@ export interface ServicePortRules {
 }
 
 /**
- * Every Service port the proxier of `family` programs (those with a ClusterIP of that family; headless and
- * ExternalName Services are skipped by kube-proxy), with what decides its rules. One pass over the cluster.
+ * Every Service port's contribution to the shared chains. Reads the slices directly instead of assembling
+ * every endpoint of every port (endpointsForServicePort copies each endpoint: most of a second on a
+ * 10 000-Service snapshot): per Service port, whether some endpoint is usable — the scan stops at the first
+ * one — and, only for Services with a Local traffic policy (the only ones whose rules depend on it), which
+ * nodes host one (restricted to `nodes` when given: the deciding nodes a caller asks about). Same filters as
+ * endpointsForServicePort: slices of the proxier's family, slice ports matching the Service port by name and
+ * protocol with a non-zero port, addresses of the family. (Where two slices list one address with different
+ * conditions kube-proxy keeps one copy; here any usable copy counts, which only differs while the
+ * EndpointSlice controller moves an endpoint between slices.)
  */
-export function summarizeServicePorts(cluster: Cluster, family: IPFamily): ServicePortRules[] {
+export function summarizeServicePorts(
+  cluster: Cluster,
+  family: IPFamily,
+  nodes?: ReadonlySet<string>,
+): ServicePortRules[] {
+  const slicesByService = endpointSliceIndex(cluster).slicesByService;
   const out: ServicePortRules[] = [];
+  const none: ReadonlySet<string> = new Set();
   for (const service of cluster.services) {
     if (service.type === 'ExternalName') continue;
     if (!service.clusterIPs.some((ip) => addressFamily(ip) === family)) continue;
+    const slices = slicesByService.get(serviceKey(service)) ?? [];
     const externalIPs = externalIPsOf(service, family).length;
     const loadBalancerIPs = loadBalancerIPsOf(service, family).length;
+    const itpLocal = internalPolicyLocal(service);
+    const etpLocal = externalPolicyLocal(service);
+    const needLocal = itpLocal || etpLocal;
     for (const port of service.ports) {
       let hasEndpoints = false;
-      const localNodes = new Set<string>();
-      for (const ep of endpointsForServicePort(cluster, service, port, { family })) {
-        if (ep.conditions.ready || (ep.conditions.serving && ep.conditions.terminating)) {
-          hasEndpoints = true;
-          if (ep.nodeName !== null) localNodes.add(ep.nodeName);
+      const local = needLocal ? new Set<string>() : none;
+      scan: for (const slice of slices) {
+        if (slice.addressType !== family) continue;
+        for (const p of slice.ports) {
+          if (p.port === 0 || p.name !== port.name || p.protocol !== port.protocol) continue;
+          for (const ep of slice.endpoints) {
+            const c = ep.conditions;
+            if (!(c.ready || (c.serving && c.terminating)) || ep.address === '' || addressFamily(ep.address) !== family)
+              continue;
+            hasEndpoints = true;
+            if (!needLocal) break scan;
+            if (ep.nodeName !== null && (nodes === undefined || nodes.has(ep.nodeName)))
+              (local as Set<string>).add(ep.nodeName);
+          }
         }
       }
       out.push({
@@ -101,9 +127,9 @@ export function summarizeServicePorts(cluster: Cluster, family: IPFamily): Servi
         nodePort: port.nodePort !== 0,
         firewall: loadBalancerIPs > 0 && service.loadBalancerSourceRanges.length > 0,
         hasEndpoints,
-        localNodes,
-        itpLocal: internalPolicyLocal(service),
-        etpLocal: externalPolicyLocal(service),
+        localNodes: local,
+        itpLocal,
+        etpLocal,
       });
     }
   }

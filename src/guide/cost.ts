@@ -12,30 +12,13 @@ import {
   IptablesRuleLayout,
   iptablesExpectedFirstPacketRules,
   type PathSpec,
-  type ServicePortRules,
+  summarizeServicePorts,
 } from '../dataplane/cost.js';
-import {
-  categorizeEndpoints,
-  decideForNode,
-  type Entry,
-  externalIPsOf,
-  externalPolicyLocal,
-  internalPolicyLocal,
-  loadBalancerIPsOf,
-  reachableVia,
-} from '../dataplane/eligibility.js';
-import { endpointSliceIndex, primaryIPFamily } from '../dataplane/endpoints.js';
-import { addressFamily } from '../dataplane/ip.js';
+import { categorizeEndpoints, decideForNode, type Entry, reachableVia } from '../dataplane/eligibility.js';
+import { primaryIPFamily } from '../dataplane/endpoints.js';
 import type { NatOutcome } from '../dataplane/nat.js';
 import { Rng } from '../engine/rng.js';
-import {
-  type Cluster,
-  type IPFamily,
-  type Node,
-  type Service,
-  type ServicePort,
-  serviceKey,
-} from '../scenario/cluster.js';
+import type { Cluster, Node, Service, ServicePort } from '../scenario/cluster.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { TrafficProfile } from '../traffic/profile.js';
 
@@ -60,64 +43,6 @@ function entryOf(kind: 'pod' | 'external', via: 'nodePort' | 'loadBalancer' | nu
   return via === 'nodePort' ? 'nodePort' : 'loadBalancer';
 }
 
-/**
- * What summarizeServicePorts (src/dataplane/cost.ts) gives the rule layout, without assembling every
- * endpoint of every Service port (100 000 endpoint copies on a 10 000-Service snapshot, most of a second):
- * per Service port, whether some endpoint is usable — the scan stops at the first one — and, only for
- * Services with a Local traffic policy (the only ones whose rules depend on it), which of `nodes` (the
- * deciding nodes asked about) host one. Same filters as endpointsForServicePort: slices of the proxier's
- * family, slice ports matching the Service port by name and protocol with a non-zero port, addresses of
- * the family. (Where two slices list one address with different conditions, kube-proxy keeps one copy;
- * here any usable copy counts, which only differs while the EndpointSlice controller moves an endpoint
- * between slices.)
- */
-function servicePortRules(cluster: Cluster, family: IPFamily, nodes: ReadonlySet<string>): ServicePortRules[] {
-  const slicesByService = endpointSliceIndex(cluster).slicesByService;
-  const out: ServicePortRules[] = [];
-  const none: ReadonlySet<string> = new Set();
-  for (const service of cluster.services) {
-    if (service.type === 'ExternalName') continue;
-    if (!service.clusterIPs.some((ip) => addressFamily(ip) === family)) continue;
-    const slices = slicesByService.get(serviceKey(service)) ?? [];
-    const externalIPs = externalIPsOf(service, family).length;
-    const loadBalancerIPs = loadBalancerIPsOf(service, family).length;
-    const itpLocal = internalPolicyLocal(service);
-    const etpLocal = externalPolicyLocal(service);
-    const needLocal = itpLocal || etpLocal;
-    for (const port of service.ports) {
-      let hasEndpoints = false;
-      const local = needLocal ? new Set<string>() : none;
-      scan: for (const slice of slices) {
-        if (slice.addressType !== family) continue;
-        for (const p of slice.ports) {
-          if (p.port === 0 || p.name !== port.name || p.protocol !== port.protocol) continue;
-          for (const ep of slice.endpoints) {
-            const c = ep.conditions;
-            if (!(c.ready || (c.serving && c.terminating)) || ep.address === '' || addressFamily(ep.address) !== family)
-              continue;
-            hasEndpoints = true;
-            if (!needLocal) break scan;
-            if (ep.nodeName !== null && nodes.has(ep.nodeName)) (local as Set<string>).add(ep.nodeName);
-          }
-        }
-      }
-      out.push({
-        service,
-        port,
-        externalIPs,
-        loadBalancerIPs,
-        nodePort: port.nodePort !== 0,
-        firewall: loadBalancerIPs > 0 && service.loadBalancerSourceRanges.length > 0,
-        hasEndpoints,
-        localNodes: local,
-        itpLocal,
-        etpLocal,
-      });
-    }
-  }
-  return out;
-}
-
 export function firstPacketCost(
   scenario: Scenario,
   cluster: Cluster,
@@ -135,7 +60,7 @@ export function firstPacketCost(
     const node = top === undefined ? undefined : nodesByName.get(top.node);
     if (node !== undefined) deciding.set(group.name, node);
   }
-  const summaries = servicePortRules(cluster, family, new Set([...deciding.values()].map((n) => n.name)));
+  const summaries = summarizeServicePorts(cluster, family, new Set([...deciding.values()].map((n) => n.name)));
   const targetIndex = summaries.findIndex((s) => s.service === service && s.port === port);
   if (targetIndex < 0) return null;
   const nsPerRule = scenario.calibration.nsPerRule ?? DEFAULT_NS_PER_RULE;
