@@ -105,7 +105,9 @@ export class ConntrackTable {
   private growRing(): void {
     const old = this.ring;
     const next = new Float64Array(old.length * 2);
-    for (let i = 0; i < this.ringLength; i++) next[i] = old[(this.ringHead + i) % old.length]!;
+    // The ring is full when it grows: its two runs [head, end) and [0, head) are copied as blocks.
+    next.set(old.subarray(this.ringHead));
+    next.set(old.subarray(0, this.ringHead), old.length - this.ringHead);
     this.ring = next;
     this.ringHead = 0;
   }
