@@ -73,6 +73,8 @@ interface Route {
   vip: number;
   spec: PathSpec;
   nat: (NatOutcome | undefined)[];
+  /** New connections forwarded to each endpoint through this route since the start (ipvsadm --stats "Conns"). */
+  conns: Float64Array;
 }
 
 /** Counters of one run (summed over replications by `report`). */
@@ -217,6 +219,7 @@ export class Dataplane {
       chainRules = chain.lastRulesEvaluated;
       this.lastByAffinity = chain.lastByAffinity;
     }
+    route.conns[e] = (route.conns[e] as number) + 1;
     const hairpin = srcEndpoint === e ? 1 : 0;
     const nat = route.nat[e * 2 + hairpin] ?? this.natFor(route, node, e, clientKind, entry, hairpin === 1);
     const mode = this.input.dataplaneConfig.mode;
@@ -272,6 +275,11 @@ export class Dataplane {
   /** The node's IPVS virtual service for an entry, if that route was used (for `ipvsadm -Ln` renderings). */
   ipvsService(node: number, entry: number): IpvsService | null {
     return this.routes[node * 3 + entry]?.ipvs ?? null;
+  }
+
+  /** Connections forwarded to endpoint e through the node's entry since the start (0 if never used). */
+  connectionsVia(node: number, entry: number, e: number): number {
+    return this.routes[node * 3 + entry]?.conns[e] ?? 0;
   }
 
   private drop(node: number, code: number, measured: boolean): number {
@@ -350,6 +358,7 @@ export class Dataplane {
       vip: this.vipOf(node, entry),
       spec,
       nat: new Array<NatOutcome | undefined>(this.E * 2),
+      conns: new Float64Array(this.E),
     };
     if (cfg.mode === 'iptables' && this.layouts[node] === null) this.layouts[node] = this.layoutFor(node);
     if (decision.kind === 'drop') {

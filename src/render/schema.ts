@@ -1,6 +1,6 @@
 // The request and answer of POST /v1/rules.
 import { z } from 'zod';
-import { ClusterSnapshotField, IpvsSchedulerName, Target } from '../scenario/schema.js';
+import { Backends, ClusterSnapshotField, IpvsSchedulerName, Target, Traffic } from '../scenario/schema.js';
 import type { RenderedRules } from './index.js';
 
 export const RulesBody = z
@@ -29,6 +29,15 @@ export const RulesBody = z
           .default({ scheduler: 'rr', flags: [] }),
       })
       .default({ masqueradeAll: false, ipvs: { scheduler: 'rr', flags: [] } }),
+    simulation: z
+      .strictObject({
+        traffic: Traffic,
+        backends: Backends.default({ concurrency: 32, speed: 1, queueLimit: null, overrides: [] }),
+      })
+      .optional()
+      .describe(
+        'Simulate this traffic to the target in IPVS mode first: `ipvsadm -Ln` then shows the node’s ActiveConn / InActConn at the end of the run and `--stats` its Conns, to compare with your node under similar load.',
+      ),
   })
   .describe('A snapshot and a node: what that node’s kube-proxy would program.');
 export type RulesBody = z.output<typeof RulesBody>;

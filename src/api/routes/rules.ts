@@ -19,7 +19,10 @@ export function rulesRoutes(ctx: RouteContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const result = await ctx.pool.run({ kind: 'rules', body: request.body }, clientGone(request, reply));
+        const result = await ctx.pool.run(
+          { kind: 'rules', body: request.body, maxEvents: ctx.options.defaultMaxEvents },
+          clientGone(request, reply),
+        );
         if (!result.ok) throw problemFromTask(result);
         if (result.kind !== 'rules') throw new Error(`expected rules, got ${result.kind}`);
         return result.rules;
