@@ -20,7 +20,6 @@ export function dataplaneReport(
   model: SimModel,
   runs: readonly DataplaneModel[],
   rulesCount: number,
-  end: number,
 ): SimResult['dataplane'] {
   const N = model.cluster.nodes.length;
   const sum = { ...(runs[0] as DataplaneModel).counters };
@@ -59,7 +58,6 @@ export function dataplaneReport(
   }
   const costUs = model.firstPacketSecondsPerRule * 1e6;
   const meanRules = forwarded > 0 ? sum.rulesSum / forwarded : 0;
-  void end;
   return {
     newConnections: sum.newConnections,
     dropped: {

@@ -255,7 +255,6 @@ export function simulateModel(model: SimModel, options: SimulateOptions): SimRes
     model,
     runs.map((m) => m.dataplane),
     programmedRules(model),
-    model.duration,
   );
   const warnings: string[] = [];
   for (const w of model.workloads) {
