@@ -17,7 +17,7 @@ import type { ServicePortEndpoint } from '../scenario/cluster.js';
 import { endpointString } from '../scenario/cluster.js';
 import { endpointChainName, iptablesServiceChains, lowerProtocol } from './names.js';
 import { nodePortIPs, type ProxyRenderOptions, resolveProxyOptions } from './options.js';
-import type { NodeView, ServicePortView } from './servicePorts.js';
+import type { NodeView, ServicePortView, TraversalSummary } from './servicePorts.js';
 
 const KUBE_SERVICES = 'KUBE-SERVICES';
 const KUBE_EXTERNAL_SERVICES = 'KUBE-EXTERNAL-SERVICES';
@@ -62,16 +62,13 @@ function quoted(text: string): string {
 }
 
 /** Where a new connection to the target ClusterIP goes once the nat rules have DNATed it. */
-export interface IptablesTraversal {
-  /** Entry: a pod on this node dialling the ClusterIP (nat PREROUTING → KUBE-SERVICES). */
-  path: 'clusterIP';
+/**
+ * Entry: a pod on this node dialling the ClusterIP (nat PREROUTING → KUBE-SERVICES); `perEndpoint` counts the nat
+ * rules evaluated per chosen endpoint (PREROUTING jump + KUBE-SERVICES scan + policy chain + KUBE-SEP).
+ */
+export interface IptablesTraversal extends TraversalSummary {
   /** The filter rule that ends the connection instead, when the node has no usable endpoint for it. */
   rejectedBy: 'REJECT' | 'DROP' | null;
-  /** nat rules evaluated per chosen endpoint (PREROUTING jump + KUBE-SERVICES scan + policy chain + KUBE-SEP). */
-  perEndpoint: { endpoint: string; rules: number }[];
-  min: number;
-  mean: number;
-  max: number;
   breakdown: {
     prerouting: number;
     /** 1-based position of the target's ClusterIP rule in nat KUBE-SERVICES as rendered. */

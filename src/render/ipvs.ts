@@ -28,7 +28,7 @@ import type { ServicePortEndpoint } from '../scenario/cluster.js';
 import { endpointString } from '../scenario/cluster.js';
 import { RenderInputError } from './errors.js';
 import { nodePortIPs, type ProxyRenderOptions, resolveProxyOptions } from './options.js';
-import type { NodeView, ServicePortView } from './servicePorts.js';
+import type { NodeView, ServicePortView, TraversalSummary } from './servicePorts.js';
 
 /** Per real-server counters, as the simulation or a node reports them (all default 0). */
 export interface IpvsRealServerCounters {
@@ -89,13 +89,8 @@ export interface IpvsVirtualServer {
   realServers: IpvsRealServer[];
 }
 
-export interface IpvsTraversal {
-  path: 'clusterIP';
-  /** IPVS looks the virtual service up in a hash table: one lookup, whatever the number of Services. */
-  perEndpoint: { endpoint: string; rules: number }[];
-  min: number;
-  mean: number;
-  max: number;
+/** IPVS looks the virtual service up in a hash table: one lookup, whatever the number of Services. */
+export interface IpvsTraversal extends TraversalSummary {
   /** The virtual server has no real server with a non-zero weight: IPVS finds no destination. */
   noDestination: boolean;
 }

@@ -19,7 +19,7 @@ import type { ServicePortEndpoint } from '../scenario/cluster.js';
 import { endpointString } from '../scenario/cluster.js';
 import { lowerProtocol, nftEndpointChainBase, nftServiceChainBase } from './names.js';
 import { nodePortIPs, type ProxyRenderOptions, resolveProxyOptions } from './options.js';
-import type { NodeView, ServicePortView } from './servicePorts.js';
+import type { NodeView, ServicePortView, TraversalSummary } from './servicePorts.js';
 
 /** One element and the bytes of its key, which decide where `nft list` prints it. */
 interface NftElement {
@@ -179,14 +179,9 @@ function anonymousPrefixSet(cidrs: readonly string[]): string {
 }
 
 /** Where a new connection to the target ClusterIP goes through the nat hooks of the `ip kube-proxy` table. */
-export interface NftablesTraversal {
-  path: 'clusterIP';
+export interface NftablesTraversal extends TraversalSummary {
   /** The verdict map entry that ends the connection in the filter hooks, when no endpoint is usable. */
   rejectedBy: 'REJECT' | 'DROP' | null;
-  perEndpoint: { endpoint: string; rules: number }[];
-  min: number;
-  mean: number;
-  max: number;
   breakdown: {
     /** `jump services` in nat-prerouting. */
     prerouting: number;

@@ -22,6 +22,18 @@ import type { Cluster, Node, Protocol, Service, ServicePort, ServicePortEndpoint
 import { servicePortName } from '../scenario/cluster.js';
 import { RenderInputError, UnknownNodeError } from './errors.js';
 
+/**
+ * Rules a new connection from a pod on the node to the target's ClusterIP is tested against, in any mode:
+ * per chosen endpoint, and their range. Each renderer adds its own breakdown.
+ */
+export interface TraversalSummary {
+  path: 'clusterIP';
+  perEndpoint: { endpoint: string; rules: number }[];
+  min: number;
+  mean: number;
+  max: number;
+}
+
 export interface ServicePortView {
   svc: Service;
   port: ServicePort;
