@@ -43,7 +43,7 @@ export function benchScenario(mode = 'ipvs', scheduler = 'lc'): ScenarioInput {
   };
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}`;
+const isMain = import.meta.url === `file://${process.argv[1]}` && !process.env.N;
 if (isMain) {
   const [mode = 'ipvs', scheduler = 'lc'] = process.argv.slice(2);
   const scenario = Scenario.parse(benchScenario(mode, scheduler));

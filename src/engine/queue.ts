@@ -12,6 +12,16 @@
 // one then takes the root's place and sinks once (the classic heap "replace"), instead of the root being
 // removed (one sift down) and the new event added (one sift up). Any other operation removes it first.
 //
+// Far-future events do not enter the heap (a calendar tier, after Brown's calendar queue, CACM 31(10),
+// 1988): time is cut into buckets of `width` from `origin`, and an event whose bucket number is at or past
+// `cur` waits, unsorted, in that bucket's list (the next NB buckets) or in an overflow list (later). The heap
+// holds only the events before bucket `cur`; when it runs empty the next bucket is poured into it. Bucket
+// numbers are a monotone function of time, so every heap event is earlier than every waiting one and the
+// delivery order, ties included, is exactly the plain heap's: tiering changes speed, never results. A model
+// with thousands of long timers (WebSocket sessions, connection lifetimes) then sifts through a heap of a
+// few dozen entries instead of thousands. The tier starts only once the heap passes SPREAD_AT entries, and
+// re-tunes `width` from the delivery rate each time its window of NB buckets is used up.
+//
 // `schedule` and `next` are kept short on purpose: V8 inlines a callee only while the caller's budget of
 // inlined bytecode lasts, and an event loop has many call sites. Rare work (growing, discarding cancelled
 // entries, the budget and horizon checks' consequences) lives in separate methods, and the sifts take only
@@ -26,6 +36,12 @@ const SLOT_COUNT = 1 << SLOT_BITS;
  * handle current". Wrapped to 29 bits so a handle (tag * 2^24 + slot) stays below 2^53.
  */
 const TAG_MASK = (1 << (53 - SLOT_BITS)) - 1;
+/** Buckets in the calendar's window (a power of two: the bucket of number k is k & (NB - 1)). */
+const NB = 1024;
+/** Events a bucket should bring into the heap, on average: the heap stays a few levels deep. */
+const PER_BUCKET = 16;
+/** Heap size at which the calendar tier starts (a smaller heap is cheap enough on its own). */
+const SPREAD_AT = 512;
 
 export class EventQueue {
   /** Simulation clock: the time of the event last returned by `next`, or the horizon a run stopped at. */
@@ -66,6 +82,26 @@ export class EventQueue {
   private freeSlots: Int32Array = new Int32Array(0);
   private freeTop = 0;
   private fresh = 0;
+  // Calendar tier (see the header). Waiting events are linked through slotNext and keep their time in slotTime.
+  private slotNext: Int32Array = new Int32Array(0);
+  private slotTime: Float64Array = new Float64Array(0);
+  private readonly bucketHead = new Int32Array(NB).fill(-1);
+  private overflowHead = -1;
+  /** Events waiting in buckets or overflow (cancelled ones included until they are dropped). */
+  private waiting = 0;
+  /** First bucket number not yet poured into the heap; Infinity while the tier is off (all in the heap). */
+  private cur = Number.POSITIVE_INFINITY;
+  /** One past the last bucket number of the window; later ones wait in overflow. */
+  private windowEnd = Number.POSITIVE_INFINITY;
+  private origin = 0;
+  private invWidth = 0;
+  /** Heap size that triggers (re)spreading into the calendar. */
+  private spreadAt = SPREAD_AT;
+  /** Clock and delivered events when the calendar was last laid out: the delivery rate sets `width`. */
+  private spreadNow = 0;
+  private spreadEvents = 0;
+  /** Slot of the event `schedule` stored last. */
+  private lastSlot = 0;
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(4, Math.min(SLOT_COUNT, Math.ceil(initialCapacity)));
@@ -78,18 +114,21 @@ export class EventQueue {
     this.slotSeq = new Float64Array(capacity);
     this.slotTag = new Int32Array(capacity);
     this.freeSlots = new Int32Array(capacity);
+    this.slotNext = new Int32Array(capacity);
+    this.slotTime = new Float64Array(capacity);
   }
 
   /** Events scheduled and neither delivered nor cancelled. */
   get pending(): number {
-    return this.size - this.dead - (this.rootTaken ? 1 : 0);
+    return this.size + this.waiting - this.dead - (this.rootTaken ? 1 : 0);
   }
 
   /**
-   * Schedule an event at absolute time `time` (>= now). `a` and `b` are int32 payloads. Returns a handle
-   * for `cancel`; a handle stays unique until its slot has been reused 2^28 times.
+   * Schedule an event at absolute time `time` (>= now). `a` and `b` are int32 payloads. Returns nothing: a
+   * handle is a double beyond the small-integer range, and returning one from a call V8 does not inline
+   * allocates a heap number per event; `scheduleCancellable` returns it for the callers that cancel.
    */
-  schedule(time: number, kind: number, a = 0, b = 0): number {
+  schedule(time: number, kind: number, a = 0, b = 0): void {
     if (!(time >= this.now)) pastTime(time, this.now);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.freshSlot();
     const tag = (this.slotTag[slot]! + 1) & TAG_MASK;
@@ -98,6 +137,14 @@ export class EventQueue {
     this.slotA[slot] = a;
     this.slotB[slot] = b;
     this.slotSeq[slot] = this.inserted++;
+    this.lastSlot = slot;
+    if (this.cur !== Number.POSITIVE_INFINITY) {
+      const k = Math.floor((time - this.origin) * this.invWidth);
+      if (k >= this.cur) {
+        this.wait(slot, time, k);
+        return;
+      }
+    }
     if (this.rootTaken) {
       this.rootTaken = false;
       this.heapTime[0] = time;
@@ -108,8 +155,15 @@ export class EventQueue {
       this.heapTime[i] = time;
       this.heapSlot[i] = slot;
       this.siftUp(i);
+      if (i >= this.spreadAt) this.spread();
     }
-    return tag * SLOT_COUNT + slot;
+  }
+
+  /** `schedule`, returning a handle for `cancel`; a handle stays unique until its slot has been reused 2^28 times. */
+  scheduleCancellable(time: number, kind: number, a = 0, b = 0): number {
+    this.schedule(time, kind, a, b);
+    const slot = this.lastSlot;
+    return this.slotTag[slot]! * SLOT_COUNT + slot;
   }
 
   /** Cancel a pending event. Returns false if it was already delivered or cancelled. */
@@ -123,7 +177,7 @@ export class EventQueue {
     this.removeTakenRoot();
     // Lazy deletion keeps the entry until it surfaces; rebuild when dead entries are the majority, so a
     // model that cancels most of what it schedules (timeouts) keeps a heap proportional to its live events.
-    if (this.size > 64 && 2 * this.dead > this.size) this.compact();
+    if (this.size + this.waiting > 64 && 2 * this.dead > this.size + this.waiting) this.compact();
     return true;
   }
 
@@ -138,6 +192,7 @@ export class EventQueue {
       this.rootTaken = false;
       this.popRoot();
     }
+    if (this.size === 0 && this.waiting > 0) this.pour();
     // Reading index 0 of an empty heap is safe (capacity >= 4) and the size test rejects it.
     const time = this.heapTime[0]!;
     const slot = this.heapSlot[0]!;
@@ -180,15 +235,146 @@ export class EventQueue {
     }
   }
 
-  /** Pop cancelled entries off the top; their slots were retired by `cancel` and can now be reused. */
+  /**
+   * Pop cancelled entries off the top (their slots were retired by `cancel` and can now be reused), pouring
+   * waiting events in when the heap runs empty, until a live event is on top or nothing is pending.
+   */
   private discardDead(): void {
-    while (this.size > 0) {
+    for (;;) {
+      if (this.size === 0) {
+        if (this.waiting === 0) return;
+        this.pour();
+        continue;
+      }
       const slot = this.heapSlot[0]!;
       if ((this.slotTag[slot]! & 1) === 1) return;
       this.freeSlots[this.freeTop++] = slot;
       this.dead--;
       this.popRoot();
     }
+  }
+
+  /** Park `slot` (due at `time`, bucket number k >= cur) in its bucket or in overflow. */
+  private wait(slot: number, time: number, k: number): void {
+    if (this.rootTaken) {
+      this.rootTaken = false;
+      this.popRoot();
+    }
+    this.slotTime[slot] = time;
+    if (k < this.windowEnd) {
+      const b = k & (NB - 1);
+      this.slotNext[slot] = this.bucketHead[b]!;
+      this.bucketHead[b] = slot;
+    } else {
+      this.slotNext[slot] = this.overflowHead;
+      this.overflowHead = slot;
+    }
+    this.waiting++;
+  }
+
+  /** The heap is empty: move the next non-empty bucket into it (cancelled events are dropped on the way). */
+  private pour(): void {
+    while (this.size === 0 && this.waiting > 0) {
+      if (this.cur >= this.windowEnd) {
+        this.spread();
+        continue;
+      }
+      const b = this.cur & (NB - 1);
+      let slot = this.bucketHead[b]!;
+      this.bucketHead[b] = -1;
+      this.cur++;
+      while (slot !== -1) {
+        const next = this.slotNext[slot]!;
+        this.waiting--;
+        if ((this.slotTag[slot]! & 1) === 1) {
+          const i = this.size++;
+          this.heapTime[i] = this.slotTime[slot]!;
+          this.heapSlot[i] = slot;
+          this.siftUp(i);
+        } else {
+          this.freeSlots[this.freeTop++] = slot;
+          this.dead--;
+        }
+        slot = next;
+      }
+    }
+  }
+
+  /**
+   * Lay the calendar out afresh over every pending event: a bucket width that brings about PER_BUCKET events
+   * per bucket at the delivery rate seen since the last layout, the window starting at the earliest event.
+   * Runs when the heap grows past `spreadAt` and when the window is used up; O(pending) each time.
+   */
+  private spread(): void {
+    this.removeTakenRoot();
+    const heapTime = this.heapTime;
+    const heapSlot = this.heapSlot;
+    // Gather every pending slot into one list (through slotNext), times in slotTime; drop cancelled ones.
+    let all = -1;
+    let count = 0;
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    const take = (slot: number, time: number): void => {
+      if ((this.slotTag[slot]! & 1) === 0) {
+        this.freeSlots[this.freeTop++] = slot;
+        this.dead--;
+        return;
+      }
+      this.slotTime[slot] = time;
+      this.slotNext[slot] = all;
+      all = slot;
+      count++;
+      if (time < first) first = time;
+      if (time > last && time !== Number.POSITIVE_INFINITY) last = time;
+    };
+    for (let i = 0; i < this.size; i++) take(heapSlot[i]!, heapTime[i]!);
+    const lists = [this.overflowHead];
+    for (let b = 0; b < NB; b++) {
+      if (this.bucketHead[b] !== -1) lists.push(this.bucketHead[b]!);
+      this.bucketHead[b] = -1;
+    }
+    for (let slot of lists) {
+      while (slot !== -1) {
+        const next = this.slotNext[slot]!;
+        take(slot, this.slotTime[slot]!);
+        slot = next;
+      }
+    }
+    this.overflowHead = -1;
+    this.size = 0;
+    this.waiting = 0;
+    // Events per simulated second: delivered since the last layout or, before any, pending over their span.
+    const delivered = this.events - this.spreadEvents;
+    const elapsed = this.now - this.spreadNow;
+    let rate = delivered >= PER_BUCKET && elapsed > 0 ? delivered / elapsed : 0;
+    if (!(rate > 0) && last > first) rate = count / (last - first);
+    this.spreadNow = this.now;
+    this.spreadEvents = this.events;
+    if (rate > 0 && first !== Number.POSITIVE_INFINITY) {
+      this.origin = first;
+      this.invWidth = rate / PER_BUCKET;
+      this.cur = 1;
+      this.windowEnd = 1 + NB;
+    } else {
+      // Nothing to spread over (all at one instant, or only at infinity): the heap alone.
+      this.cur = Number.POSITIVE_INFINITY;
+      this.windowEnd = Number.POSITIVE_INFINITY;
+    }
+    let slot = all;
+    while (slot !== -1) {
+      const next = this.slotNext[slot]!;
+      const time = this.slotTime[slot]!;
+      const k = this.cur === Number.POSITIVE_INFINITY ? 0 : Math.floor((time - this.origin) * this.invWidth);
+      if (k < this.cur) {
+        heapTime[this.size] = time;
+        heapSlot[this.size] = slot;
+        this.size++;
+      } else this.wait(slot, time, k);
+      slot = next;
+    }
+    for (let i = (this.size - 2) >> 2; i >= 0; i--) this.siftDown(i, i);
+    // A heap that stays big after a layout (many events at one instant) is left alone until it doubles.
+    this.spreadAt = Math.max(SPREAD_AT, 2 * this.size);
   }
 
   private freshSlot(): number {
@@ -253,8 +439,12 @@ export class EventQueue {
     heapSlot[i] = slot;
   }
 
-  /** Drop every cancelled entry and rebuild the heap bottom-up (Floyd), O(size). */
+  /** Drop every cancelled entry and rebuild the heap bottom-up (Floyd), O(size); the calendar is laid out again. */
   private compact(): void {
+    if (this.waiting > 0 || this.cur !== Number.POSITIVE_INFINITY) {
+      this.spread();
+      return;
+    }
     const heapTime = this.heapTime;
     const heapSlot = this.heapSlot;
     let n = 0;
@@ -284,6 +474,8 @@ export class EventQueue {
     this.slotSeq = growF64(this.slotSeq, capacity);
     this.slotTag = growI32(this.slotTag, capacity);
     this.freeSlots = growI32(this.freeSlots, capacity);
+    this.slotNext = growI32(this.slotNext, capacity);
+    this.slotTime = growF64(this.slotTime, capacity);
     this.capacity = capacity;
   }
 }

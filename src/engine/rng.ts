@@ -109,7 +109,21 @@ export class Rng {
 
   /** Uniform integer in [0, n) without modulo bias, for 1 <= n <= 2^32 (rejection as in OpenBSD arc4random_uniform). */
   int(n: number): number {
-    // 2^32 mod n: draws below it would make the low residues more likely.
+    const m = n >>> 0;
+    if (m !== n) return this.intWide(n);
+    let r = this.nextU32();
+    // Draws below 2^32 mod m would make the low residues more likely. That threshold is below m, so it
+    // needs computing (a second division) only for a draw below m, which is rare for small m. Both
+    // operands are uint32, so V8 divides in integer registers instead of calling fmod on doubles.
+    if (r < m) {
+      const threshold = ((-m >>> 0) % m) >>> 0;
+      while (r < threshold) r = this.nextU32();
+    }
+    return r % m;
+  }
+
+  /** `int` for n = 2^32 (and whatever else is not a uint32), in doubles. */
+  private intWide(n: number): number {
     const threshold = 4294967296 % n;
     let r = this.nextU32();
     while (r < threshold) r = this.nextU32();

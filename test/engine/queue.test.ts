@@ -67,8 +67,8 @@ describe('EventQueue ordering', () => {
 describe('EventQueue cancellation', () => {
   it('cancels pending events only, and a stale handle never cancels a newer event in the same slot', () => {
     const q = new EventQueue();
-    const h1 = q.schedule(1, 0, 1);
-    const h2 = q.schedule(2, 0, 2);
+    const h1 = q.scheduleCancellable(1, 0, 1);
+    const h2 = q.scheduleCancellable(2, 0, 2);
     expect(q.cancel(h1)).toBe(true);
     expect(q.cancel(h1)).toBe(false);
     expect(q.pending).toBe(1);
@@ -92,7 +92,7 @@ describe('EventQueue cancellation', () => {
     const times: number[] = [];
     for (let i = 0; i < 5000; i++) {
       times.push(rng.next() * 100);
-      handles.push(q.schedule(times[i]!, 0, i));
+      handles.push(q.scheduleCancellable(times[i]!, 0, i));
     }
     // Cancel 90 %: enough to trigger the compaction several times.
     const kept: number[] = [];
@@ -108,7 +108,7 @@ describe('EventQueue cancellation', () => {
 
   it('skips a cancelled event at the top without counting it', () => {
     const q = new EventQueue();
-    const h = q.schedule(1, 0, 1);
+    const h = q.scheduleCancellable(1, 0, 1);
     q.schedule(2, 0, 2);
     q.cancel(h);
     expect(q.peekTime()).toBe(2);
@@ -141,7 +141,7 @@ describe('EventQueue against a reference model', () => {
         // Coarse times so that ties are frequent; often scheduled right after a delivery (root replacement).
         const time = q.now + rng.int(20) / 4;
         const id = step;
-        pending.push({ time, seq: seq++, id, handle: q.schedule(time, 1, id, id >> 3) });
+        pending.push({ time, seq: seq++, id, handle: q.scheduleCancellable(time, 1, id, id >> 3) });
       } else if (op < cancelBelow && pending.length > 0) {
         const victim = pending[rng.int(pending.length)]!;
         expect(q.cancel(victim.handle)).toBe(true);
@@ -161,6 +161,69 @@ describe('EventQueue against a reference model', () => {
     }
     expect(q.events).toBe(delivered);
     expect(delivered).toBeGreaterThan(3000);
+  });
+});
+
+describe('EventQueue calendar tier', () => {
+  it('delivers exactly the plain order when long timers, bursts, far gaps and infinity mix', () => {
+    // Thousands of long timers (the WebSocket-session pattern) push the queue past its heap-only size, so
+    // most events wait in buckets; the density then changes by orders of magnitude (a dense burst, a gap
+    // of 10^6 s, events at infinity), which forces re-layouts. Every pop must match a sorted reference.
+    const rng = new Rng(11, 'calendar');
+    const q = new EventQueue(16);
+    const ref: { time: number; seq: number }[] = [];
+    let seq = 0;
+    const add = (time: number): void => {
+      q.schedule(time, 0, seq);
+      ref.push({ time, seq: seq++ });
+    };
+    for (let i = 0; i < 3000; i++) add(rng.exp() * 50); // long timers
+    for (let i = 0; i < 500; i++) add(1e6 + rng.int(100) / 10); // far, coarse: many ties
+    for (let i = 0; i < 3; i++) add(Number.POSITIVE_INFINITY);
+    const got: number[] = [];
+    let popped = 0;
+    while (q.next(Number.POSITIVE_INFINITY)) {
+      got.push(q.a);
+      popped++;
+      // While running: short follow-ups (often at the same instant) and, now and then, a new long timer.
+      if (popped % 3 === 0) add(q.now + rng.exp() * 0.01);
+      if (popped % 7 === 0) add(q.now);
+      if (popped % 11 === 0 && q.now < 1e6) add(q.now + rng.exp() * 100);
+      if (popped === 2000) for (let i = 0; i < 2000; i++) add(q.now + rng.next() * 1e-3); // a burst
+    }
+    ref.sort((x, y) => x.time - y.time || x.seq - y.seq);
+    expect(got).toEqual(ref.map((r) => r.seq));
+    expect(q.pending).toBe(0);
+  });
+
+  it('cancels waiting events, keeps pending and peekTime right, and stops at horizons between buckets', () => {
+    const rng = new Rng(12, 'calendar-cancel');
+    const q = new EventQueue();
+    const live = new Map<number, number>(); // id -> time
+    const handles: number[] = [];
+    for (let id = 0; id < 4000; id++) {
+      const time = rng.exp() * 20;
+      handles.push(q.scheduleCancellable(time, 0, id));
+      live.set(id, time);
+    }
+    for (let id = 0; id < 4000; id += 3) {
+      expect(q.cancel(handles[id]!)).toBe(true);
+      live.delete(id);
+    }
+    expect(q.pending).toBe(live.size);
+    const order = [...live].sort((x, y) => x[1] - y[1] || x[0] - y[0]);
+    expect(q.peekTime()).toBe(order[0]![1]);
+    const got: number[] = [];
+    for (const until of [0.5, 0.5, 3, 10, 40, Number.POSITIVE_INFINITY]) {
+      while (q.next(until)) {
+        expect(q.now).toBeLessThanOrEqual(until);
+        got.push(q.a);
+      }
+      const left = order.length - got.length;
+      expect(q.pending).toBe(left);
+      if (left > 0) expect(q.peekTime()).toBe(order[got.length]![1]);
+    }
+    expect(got).toEqual(order.map((r) => r[0]));
   });
 });
 

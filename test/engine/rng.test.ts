@@ -76,6 +76,21 @@ describe('Rng (xoshiro128** seeded by SplitMix64)', () => {
     const sd = Math.sqrt(draws * (1 / 3) * (2 / 3));
     for (const t of thirds) expect(Math.abs(t - draws / 3)).toBeLessThan(z(0.9999) * sd);
   });
+
+  it('int(n) is exactly the textbook rejection (threshold 2^32 mod n, then r mod n) on the same stream', () => {
+    // The fast path skips the threshold for draws >= n; the results (and so every seeded run) must not change.
+    const reference = (g: Rng, n: number): number => {
+      const threshold = 4294967296 % n;
+      let r = g.nextU32();
+      while (r < threshold) r = g.nextU32();
+      return r % n;
+    };
+    for (const n of [1, 2, 3, 7, 28232, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 3 * 2 ** 30, 2 ** 32 - 1, 2 ** 32]) {
+      const fast = new Rng(8, `int-${n}`);
+      const slow = new Rng(8, `int-${n}`);
+      for (let i = 0; i < 2000; i++) expect(fast.int(n)).toBe(reference(slow, n));
+    }
+  });
 });
 
 describe('Streams', () => {
