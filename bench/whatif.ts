@@ -9,7 +9,7 @@ import { defaultCandidates } from '../src/whatif/candidates.js';
 import { createPool } from '../src/whatif/pool.js';
 import { recommend } from '../src/whatif/recommend.js';
 import { DEFAULT_SIZE, snapshotText } from './gen-snapshot.js';
-import { benchScenario } from './simulate.js';
+import { benchScenario } from './lib/scenario.js';
 
 const workers = availableParallelism();
 const pool = createPool(workers, (err) => console.error(err));
