@@ -90,14 +90,15 @@ export class ConntrackTable {
     if (this.open === 0) throw new RangeError('close without an open connection');
     this.open--;
     if (this.ringLength === this.ring.length) this.growRing();
-    this.ring[(this.ringHead + this.ringLength) % this.ring.length] = now + this.timeWaitSeconds;
+    // The ring's length is a power of two, so positions wrap with a mask rather than an integer division.
+    this.ring[(this.ringHead + this.ringLength) & (this.ring.length - 1)] = now + this.timeWaitSeconds;
     this.ringLength++;
   }
 
   private expire(now: number): void {
     const ring = this.ring;
     while (this.ringLength > 0 && ring[this.ringHead]! <= now) {
-      this.ringHead = (this.ringHead + 1) % ring.length;
+      this.ringHead = (this.ringHead + 1) & (ring.length - 1);
       this.ringLength--;
     }
   }
