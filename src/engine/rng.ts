@@ -107,14 +107,35 @@ export class Rng {
     return (31 - e) * Math.LN2 - LN_HALF_C[j]! - log1p;
   }
 
-  /** Uniform integer in [0, n) without modulo bias, for 1 <= n <= 2^32 (rejection as in OpenBSD arc4random_uniform). */
+  /**
+   * Uniform integer in [0, n) without modulo bias, for 1 <= n <= 2^32. For n <= 2^21 (client, port and
+   * connection picks) Lemire's multiply-and-shift method ("Fast Random Integer Generation in an Interval",
+   * ACM TOMACS 2019; what Go's math/rand/v2 and NumPy use): floor(r * n / 2^32), rejecting the few low
+   * products that would bias it. r * n < 2^53 is exact in a double, so no integer division is needed
+   * except, rarely (probability n / 2^32), for the rejection threshold. Larger n: OpenBSD's
+   * arc4random_uniform (threshold 2^32 mod n, then r mod n).
+   */
   int(n: number): number {
     const m = n >>> 0;
     if (m !== n) return this.intWide(n);
+    if (m <= 0x200000) {
+      let x = this.nextU32() * m;
+      let hi = Math.floor(x * TWO_POW_M32);
+      let lo = x - hi * 4294967296;
+      if (lo < m) {
+        // 2^32 mod m: low parts below it belong to a value that would otherwise come up once too often.
+        const threshold = ((-m >>> 0) % m) >>> 0;
+        while (lo < threshold) {
+          x = this.nextU32() * m;
+          hi = Math.floor(x * TWO_POW_M32);
+          lo = x - hi * 4294967296;
+        }
+      }
+      return hi;
+    }
     let r = this.nextU32();
-    // Draws below 2^32 mod m would make the low residues more likely. That threshold is below m, so it
-    // needs computing (a second division) only for a draw below m, which is rare for small m. Both
-    // operands are uint32, so V8 divides in integer registers instead of calling fmod on doubles.
+    // Draws below 2^32 mod m would make the low residues more likely; that threshold is below m, so it
+    // needs computing (a second division) only for a draw below m.
     if (r < m) {
       const threshold = ((-m >>> 0) % m) >>> 0;
       while (r < threshold) r = this.nextU32();

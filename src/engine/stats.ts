@@ -59,17 +59,27 @@ export class LatencyHistogram {
 
   /** Record one latency in seconds (finite, >= 0). */
   record(seconds: number): void {
+    this.recordInBucket(LatencyHistogram.bucketOf(seconds), seconds);
+  }
+
+  /**
+   * Index of `seconds` in the counts layout (HDR's countsArrayIndex of its integer nanoseconds), for
+   * `recordInBucket`: a value recorded in several histograms (per class and per endpoint) is placed once.
+   */
+  static bucketOf(seconds: number): number {
     const ns = Math.round(seconds * NS_PER_SECOND);
     if (!(ns >= 0 && ns <= Number.MAX_SAFE_INTEGER)) throw new RangeError(`latency out of range: ${seconds} s`);
-    let index: number;
-    if (ns < 2 * HALF_COUNT) index = ns;
-    else if (ns < TWO_POW_32) {
+    if (ns < 2 * HALF_COUNT) return ns;
+    if (ns < TWO_POW_32) {
       const shift = 31 - Math.clz32(ns) - HALF_MAGNITUDE;
-      index = shift * HALF_COUNT + (ns >>> shift);
-    } else {
-      const shift = 63 - Math.clz32(Math.floor(ns / TWO_POW_32)) - HALF_MAGNITUDE;
-      index = shift * HALF_COUNT + Math.floor(ns / 2 ** shift);
+      return shift * HALF_COUNT + (ns >>> shift);
     }
+    const shift = 63 - Math.clz32(Math.floor(ns / TWO_POW_32)) - HALF_MAGNITUDE;
+    return shift * HALF_COUNT + Math.floor(ns / 2 ** shift);
+  }
+
+  /** Record `seconds`, whose bucket `bucketOf` gave. */
+  recordInBucket(index: number, seconds: number): void {
     if (index >= this.counts.length) this.growCounts(index);
     this.counts[index]!++;
     if (index > this.highestIndex) this.highestIndex = index;

@@ -12,8 +12,9 @@ export class LatencyRecorder {
   }
 
   record(cls: number, endpoint: number, seconds: number): void {
-    this.byClass[cls]!.record(seconds);
-    this.byEndpoint[endpoint]!.record(seconds);
+    const bucket = LatencyHistogram.bucketOf(seconds);
+    this.byClass[cls]!.recordInBucket(bucket, seconds);
+    this.byEndpoint[endpoint]!.recordInBucket(bucket, seconds);
   }
 
   overall(): LatencyHistogram {

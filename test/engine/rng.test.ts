@@ -77,17 +77,27 @@ describe('Rng (xoshiro128** seeded by SplitMix64)', () => {
     for (const t of thirds) expect(Math.abs(t - draws / 3)).toBeLessThan(z(0.9999) * sd);
   });
 
-  it('int(n) is exactly the textbook rejection (threshold 2^32 mod n, then r mod n) on the same stream', () => {
-    // The fast path skips the threshold for draws >= n; the results (and so every seeded run) must not change.
-    const reference = (g: Rng, n: number): number => {
+  it('int(n) is exactly Lemire multiply-shift (n <= 2^21) or OpenBSD rejection (larger n) on the same stream', () => {
+    // References in BigInt arithmetic, straight from the papers: a fast path must never change a draw.
+    const lemire = (g: Rng, n: number): number => {
+      const N = BigInt(n);
+      const threshold = (2n ** 32n - N) % N;
+      for (;;) {
+        const x = BigInt(g.nextU32()) * N;
+        if ((x & 0xffffffffn) >= threshold) return Number(x >> 32n);
+      }
+    };
+    const openbsd = (g: Rng, n: number): number => {
       const threshold = 4294967296 % n;
       let r = g.nextU32();
       while (r < threshold) r = g.nextU32();
       return r % n;
     };
-    for (const n of [1, 2, 3, 7, 28232, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 3 * 2 ** 30, 2 ** 32 - 1, 2 ** 32]) {
+    const sizes = [1, 2, 3, 7, 28232, 2 ** 21 - 1, 2 ** 21, 2 ** 21 + 1, 2 ** 31 - 1, 2 ** 31, 3 * 2 ** 30, 2 ** 32 - 1, 2 ** 32];
+    for (const n of sizes) {
       const fast = new Rng(8, `int-${n}`);
       const slow = new Rng(8, `int-${n}`);
+      const reference = n <= 2 ** 21 ? lemire : openbsd;
       for (let i = 0; i < 2000; i++) expect(fast.int(n)).toBe(reference(slow, n));
     }
   });
