@@ -93,7 +93,21 @@ describe('Rng (xoshiro128** seeded by SplitMix64)', () => {
       while (r < threshold) r = g.nextU32();
       return r % n;
     };
-    const sizes = [1, 2, 3, 7, 28232, 2 ** 21 - 1, 2 ** 21, 2 ** 21 + 1, 2 ** 31 - 1, 2 ** 31, 3 * 2 ** 30, 2 ** 32 - 1, 2 ** 32];
+    const sizes = [
+      1,
+      2,
+      3,
+      7,
+      28232,
+      2 ** 21 - 1,
+      2 ** 21,
+      2 ** 21 + 1,
+      2 ** 31 - 1,
+      2 ** 31,
+      3 * 2 ** 30,
+      2 ** 32 - 1,
+      2 ** 32,
+    ];
     for (const n of sizes) {
       const fast = new Rng(8, `int-${n}`);
       const slow = new Rng(8, `int-${n}`);
