@@ -141,7 +141,9 @@ export class EventQueue {
     if (this.cur !== Number.POSITIVE_INFINITY) {
       const k = Math.floor((time - this.origin) * this.invWidth);
       if (k >= this.cur) {
-        this.wait(slot, time, k);
+        // Only integers cross the call: a double argument to a call V8 does not inline is a heap number.
+        this.slotTime[slot] = time;
+        this.park(slot, k < this.windowEnd ? k & (NB - 1) : -1);
         return;
       }
     }
@@ -254,17 +256,15 @@ export class EventQueue {
     }
   }
 
-  /** Park `slot` (due at `time`, bucket number k >= cur) in its bucket or in overflow. */
-  private wait(slot: number, time: number, k: number): void {
+  /** Park `slot` (its time in slotTime, bucket number >= cur) in bucket `bucket` of the window, or -1: overflow. */
+  private park(slot: number, bucket: number): void {
     if (this.rootTaken) {
       this.rootTaken = false;
       this.popRoot();
     }
-    this.slotTime[slot] = time;
-    if (k < this.windowEnd) {
-      const b = k & (NB - 1);
-      this.slotNext[slot] = this.bucketHead[b]!;
-      this.bucketHead[b] = slot;
+    if (bucket >= 0) {
+      this.slotNext[slot] = this.bucketHead[bucket]!;
+      this.bucketHead[bucket] = slot;
     } else {
       this.slotNext[slot] = this.overflowHead;
       this.overflowHead = slot;
@@ -369,7 +369,7 @@ export class EventQueue {
         heapTime[this.size] = time;
         heapSlot[this.size] = slot;
         this.size++;
-      } else this.wait(slot, time, k);
+      } else this.park(slot, k < this.windowEnd ? k & (NB - 1) : -1);
       slot = next;
     }
     for (let i = (this.size - 2) >> 2; i >= 0; i--) this.siftDown(i, i);

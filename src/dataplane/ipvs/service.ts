@@ -15,6 +15,9 @@ export const TCP_TIMEOUTS = {
   closeWait: 60,
 } as const;
 
+/** Endpoint ids are indices into a Service port's endpoint list: 2^24 is far beyond any EndpointSlice set. */
+const MAX_ENDPOINT_ID = 1 << 24;
+
 export interface IpvsServiceOptions {
   scheduler: SchedulerName;
   flags?: SchedulerFlags;
@@ -78,7 +81,8 @@ export class IpvsService {
   private readonly persist: PersistenceTable | null;
   private readonly finQueue = new ExpiryQueue();
   private readonly synQueue = new ExpiryQueue(16);
-  private readonly slotByEndpoint = new Map<number, number>();
+  /** Slot per endpoint id (-1: never added): a typed array, since every packet of a connection looks it up. */
+  private slotByEndpoint = new Int32Array(16).fill(-1);
   private readonly finTimeout: number;
   private readonly synRecvTimeout: number;
 
@@ -132,7 +136,7 @@ export class IpvsService {
 
   /** Slot of an endpoint that was ever added, else -1. */
   slotOf(endpointId: number): number {
-    return this.slotByEndpoint.get(endpointId) ?? -1;
+    return this.slotByEndpoint[endpointId] ?? -1;
   }
 
   /** Whether the slot's dest is currently in the service's list. */
@@ -149,10 +153,18 @@ export class IpvsService {
   addDest(endpointId: number, addr: number, port: number, weight: number): number {
     checkWeight(weight);
     const t = this.t;
-    let slot = this.slotByEndpoint.get(endpointId);
-    if (slot === undefined) {
+    if (!(Number.isInteger(endpointId) && endpointId >= 0 && endpointId < MAX_ENDPOINT_ID)) {
+      throw new RangeError(`endpoint id must be an integer in [0, ${MAX_ENDPOINT_ID}): ${endpointId}`);
+    }
+    if (endpointId >= this.slotByEndpoint.length) {
+      const grown = new Int32Array(Math.max(endpointId + 1, 2 * this.slotByEndpoint.length)).fill(-1);
+      grown.set(this.slotByEndpoint);
+      this.slotByEndpoint = grown;
+    }
+    let slot = this.slotByEndpoint[endpointId]!;
+    if (slot < 0) {
       slot = t.allocSlot(endpointId, addr >>> 0, port);
-      this.slotByEndpoint.set(endpointId, slot);
+      this.slotByEndpoint[endpointId] = slot;
     } else if (t.pos[slot]! >= 0) {
       throw new RangeError(`endpoint ${endpointId} is already a real server of this service`);
     }
