@@ -131,18 +131,24 @@ export class EventQueue {
   schedule(time: number, kind: number, a = 0, b = 0): void {
     if (!(time >= this.now)) pastTime(time, this.now);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.freshSlot();
-    const tag = (this.slotTag[slot]! + 1) & TAG_MASK;
-    this.slotTag[slot] = tag;
+    this.slotTag[slot] = (this.slotTag[slot]! + 1) & TAG_MASK;
     this.slotKind[slot] = kind;
     this.slotA[slot] = a;
     this.slotB[slot] = b;
     this.slotSeq[slot] = this.inserted++;
+    this.slotTime[slot] = time;
     this.lastSlot = slot;
+    // Small enough for V8 to inline at the callers; the placement takes the slot only, an integer, so no
+    // heap number is allocated for the time when that call is not inlined.
+    this.place(slot);
+  }
+
+  /** Put the event in `slot` (time in slotTime) into the heap or, if it is beyond the heap's buckets, park it. */
+  private place(slot: number): void {
+    const time = this.slotTime[slot]!;
     if (this.cur !== Number.POSITIVE_INFINITY) {
       const k = Math.floor((time - this.origin) * this.invWidth);
       if (k >= this.cur) {
-        // Only integers cross the call: a double argument to a call V8 does not inline is a heap number.
-        this.slotTime[slot] = time;
         this.park(slot, k < this.windowEnd ? k & (NB - 1) : -1);
         return;
       }
