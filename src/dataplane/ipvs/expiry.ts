@@ -49,17 +49,19 @@ export class ExpiryQueue {
     this.size--;
   }
 
+  /** Doubles the ring. It is full when it grows, so its two runs [head, end) and [0, head) move as blocks. */
   private grow(): void {
     const cap = this.at.length * 2;
     const at = new Float64Array(cap);
     const slot = new Int32Array(cap);
     const client = new Uint32Array(cap);
-    for (let k = 0; k < this.size; k++) {
-      const i = (this.head + k) & (this.at.length - 1);
-      at[k] = this.at[i]!;
-      slot[k] = this.slot[i]!;
-      client[k] = this.client[i]!;
-    }
+    const tail = this.at.length - this.head;
+    at.set(this.at.subarray(this.head));
+    at.set(this.at.subarray(0, this.head), tail);
+    slot.set(this.slot.subarray(this.head));
+    slot.set(this.slot.subarray(0, this.head), tail);
+    client.set(this.client.subarray(this.head));
+    client.set(this.client.subarray(0, this.head), tail);
     this.at = at;
     this.slot = slot;
     this.client = client;
