@@ -356,7 +356,8 @@ export class EventQueue {
     if (!(rate > 0) && last > first) rate = count / (last - first);
     this.spreadNow = this.now;
     this.spreadEvents = this.events;
-    if (rate > 0 && first !== Number.POSITIVE_INFINITY) {
+    // An infinite rate (events a denormal apart) would make bucket numbers NaN: the heap alone then.
+    if (rate > 0 && Number.isFinite(rate) && first !== Number.POSITIVE_INFINITY) {
       this.origin = first;
       this.invWidth = rate / PER_BUCKET;
       this.cur = 1;

@@ -196,6 +196,21 @@ describe('EventQueue calendar tier', () => {
     expect(q.pending).toBe(0);
   });
 
+  it('survives pathological spacings: a denormal gap, huge times, everything at one instant', () => {
+    for (const times of [
+      Array.from({ length: 600 }, (_, i) => (i % 2) * Number.MIN_VALUE),
+      [...Array.from({ length: 600 }, (_, i) => i * 1e300), 1e-300],
+      Array.from({ length: 1000 }, () => 7),
+    ]) {
+      const q = new EventQueue();
+      times.forEach((t, i) => q.schedule(t, 0, i));
+      const got: number[] = [];
+      while (q.next(Number.POSITIVE_INFINITY)) got.push(q.a);
+      const order = times.map((t, i) => [t, i] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+      expect(got).toEqual(order.map((o) => o[1]));
+    }
+  });
+
   it('cancels waiting events, keeps pending and peekTime right, and stops at horizons between buckets', () => {
     const rng = new Rng(12, 'calendar-cancel');
     const q = new EventQueue();
