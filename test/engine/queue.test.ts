@@ -203,7 +203,7 @@ describe('EventQueue calendar tier', () => {
       Array.from({ length: 1000 }, () => 7),
     ]) {
       const q = new EventQueue();
-      times.forEach((t, i) => q.schedule(t, 0, i));
+      for (const [i, t] of times.entries()) q.schedule(t, 0, i);
       const got: number[] = [];
       while (q.next(Number.POSITIVE_INFINITY)) got.push(q.a);
       const order = times.map((t, i) => [t, i] as const).sort((x, y) => x[0] - y[0] || x[1] - y[1]);
