@@ -22,8 +22,10 @@ function fls(x: number): number {
 export class MhScheduler implements Scheduler {
   readonly name = 'mh';
   readonly flagNames: readonly string[];
-  /** `s->lookup`: M entries of dest slot, -1 = NULL. */
-  readonly lookup = new Int32Array(MH_TAB_SIZE).fill(-1);
+  /** `s->lookup`: M entries of dest slot, -1 = NULL (read through `lookup`, which brings it up to date). */
+  private readonly table = new Int32Array(MH_TAB_SIZE).fill(-1);
+  /** The dest list whose change the table has not caught up with yet, if any. */
+  private changed: DestTable | null = null;
   private readonly hash: (v: number, key: HsiphashKey) => number;
   // `ip_vs_mh_dest_setup` per list position, reused across reassigns.
   private offset = new Int32Array(16);
@@ -49,6 +51,12 @@ export class MhScheduler implements Scheduler {
     return this.hash((offset + port + addr) >>> 0, key);
   }
 
+  /** The lookup table as `ip_vs_mh_dest_changed` left it after the last add, delete or weight change. */
+  get lookup(): Int32Array {
+    if (this.changed !== null) this.reassign(this.changed);
+    return this.table;
+  }
+
   addDest(t: DestTable): void {
     this.destChanged(t);
   }
@@ -62,14 +70,26 @@ export class MhScheduler implements Scheduler {
   }
 
   /**
-   * `ip_vs_mh_dest_changed` → gcd and shift of the dests' `last_weight`, then `ip_vs_mh_reassign`
+   * `ip_vs_mh_dest_changed`. The kernel rebuilds the table on every change; kube-proxy adds a Service's real
+   * servers one by one, so that is one rebuild per endpoint, each of which `ip_vs_mh_populate` overwrites
+   * completely (the table depends only on the final list and last weights). The rebuild therefore waits
+   * until the table is next read: same table, one rebuild instead of one per endpoint (30 endpoints on 6
+   * nodes cost a tenth of a whole simulation).
+   */
+  private destChanged(t: DestTable): void {
+    // The kernel refuses more dests than table entries (-EINVAL) and would keep a stale table.
+    if (t.count > MH_TAB_SIZE) throw new RangeError(`mh supports at most ${MH_TAB_SIZE} dests`);
+    this.changed = t;
+  }
+
+  /**
+   * `ip_vs_mh_reassign` after `ip_vs_mh_dest_changed`'s gcd and shift of the dests' `last_weight`
    * (`ip_vs_mh_permutate` + `ip_vs_mh_populate`). Using last_weight means setting a weight to 0 keeps the table
    * (the dest keeps its slots and is rejected at lookup), while adding or deleting a dest reshuffles it.
    */
-  private destChanged(t: DestTable): void {
+  private reassign(t: DestTable): void {
+    this.changed = null;
     const n = t.count;
-    // The kernel refuses more dests than table entries (-EINVAL) and would keep a stale table.
-    if (n > MH_TAB_SIZE) throw new RangeError(`mh supports at most ${MH_TAB_SIZE} dests`);
     let g = 0;
     let maxW = 0;
     for (let i = 0; i < n; i++) {
@@ -79,7 +99,7 @@ export class MhScheduler implements Scheduler {
     }
     if (g < 1) {
       // No dest, or every last_weight is 0: ip_vs_mh_populate resets the table.
-      this.lookup.fill(-1);
+      this.table.fill(-1);
       return;
     }
     // ip_vs_mh_shift_weight: shift = fls(max / gcd) - IP_VS_MH_TAB_BITS, at least 0.
@@ -132,7 +152,7 @@ export class MhScheduler implements Scheduler {
         }
         this.perm[i] = c;
         used[c] = 1;
-        this.lookup[c] = t.list[i]!;
+        this.table[c] = t.list[i]!;
         if (++filled === MH_TAB_SIZE) return;
         if (++dtCount >= turns) {
           dtCount = 0;
@@ -149,14 +169,15 @@ export class MhScheduler implements Scheduler {
    */
   schedule(t: DestTable, src: number, srcPort: number): number {
     const port = this.usePort ? srcPort : 0;
+    const lookup = this.lookup;
     const ihash = this.hashKey(src, port, MH_HASH1, 0) % MH_TAB_SIZE;
-    const d = this.lookup[ihash]!;
+    const d = lookup[ihash]!;
     if (d < 0) return -1;
     if (t.weight[d]! > 0) return d;
     if (!this.fallback) return -1;
     for (let offset = 0; offset < MH_TAB_SIZE; offset++) {
       const roffset = (offset + ihash) % MH_TAB_SIZE;
-      const e = this.lookup[this.hashKey(src, port, MH_HASH1, roffset) % MH_TAB_SIZE]!;
+      const e = lookup[this.hashKey(src, port, MH_HASH1, roffset) % MH_TAB_SIZE]!;
       if (e < 0) break;
       if (t.weight[e]! > 0) return e;
     }
