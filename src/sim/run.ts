@@ -205,8 +205,12 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
     wOpen.push(new Int32Array(Math.max(4, wl.cls === CLASS_HTTP2 ? wl.perConnectionCount * 2 : 4)));
   }
 
-  /** Opens a connection for workload w at `now`: picks the client, asks the data plane. Returns the id or -1. */
-  const connect = (w: number, now: number): number => {
+  // The helpers below read the clock from the queue and take integers only: V8 does not inline them into the
+  // (large) loop, and a double argument to a call that is not inlined is a freshly allocated heap number.
+
+  /** Opens a connection for workload w now: picks the client, asks the data plane. Returns the id or -1. */
+  const connect = (w: number): number => {
+    const now = q.now;
     const g = wGroup[w]!;
     const rng = wClientRng[w]!;
     const k = rng.int(g.sourceAddresses.length);
@@ -244,7 +248,8 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
     return c;
   };
 
-  const closeConn = (c: number, now: number): void => {
+  const closeConn = (c: number): void => {
+    const now = q.now;
     const e = P.cEndpoint[c]!;
     activeConns.add(e, now, -1);
     const flags = P.cFlags[c]!;
@@ -262,8 +267,9 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
     dp.established(P.cNode[c]!, wGroup[P.cWorkload[c]!]!.entry, P.cEndpoint[c]!);
   };
 
-  /** Sends request r on connection c at `send` (client side); it reaches the endpoint half a round trip later. */
-  const send = (r: number, c: number, sendAt: number, w: number): void => {
+  /** Sends request r on connection c now (client side); it reaches the endpoint half a round trip later. */
+  const send = (r: number, c: number, w: number): void => {
+    const sendAt = q.now;
     P.rConn[r] = c;
     P.rStart[r] = sendAt;
     P.rService[r] = wService[w]!.sample(wServiceRng[w]!);
@@ -291,8 +297,9 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
     wOpenCount[w] = last;
   };
 
-  const openH2 = (w: number, now: number): void => {
-    const c = connect(w, now);
+  const openH2 = (w: number): void => {
+    const now = q.now;
+    const c = connect(w);
     if (c < 0) {
       q.schedule(now + H2_RETRY_DELAY, K_H2_RETRY, w, 0);
       return;
@@ -347,7 +354,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
           // IPVS forgot the connection: the packet matches no entry and is not a SYN, so it is dropped
           // (ip_vs_proto_tcp.c tcp_conn_schedule only schedules SYNs).
           fail(FAIL_IPVS_IDLE, P.rStart[r]!);
-          finishRequest(r, c, now + P.cRtt[c]! * 0.5, false);
+          finishRequest(r, false);
           break;
         }
         if ((P.cFlags[c]! & F_ESTABLISHED) === 0) establish(c);
@@ -357,7 +364,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
           // 503 from the endpoint: the response still travels back.
           if (P.rStart[r]! >= warmup) servers.rejected[e] = servers.rejected[e]! + 1;
           fail(FAIL_QUEUE_FULL, P.rStart[r]!);
-          finishRequest(r, c, now + P.cRtt[c]! * 0.5, false);
+          finishRequest(r, false);
         }
         break;
       }
@@ -366,32 +373,25 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
         const e = q.b;
         const next = servers.complete(e, now);
         if (next >= 0) q.schedule(now + P.rService[next]! / servers.speed[e]!, K_REQ_DONE, next, e);
-        const c = P.rConn[r]!;
-        const back = now + P.cRtt[c]! * 0.5;
-        const start = P.rStart[r]!;
-        if (start >= warmup) {
-          endpointRequests[e] = endpointRequests[e]! + 1;
-          latency.record(wClass[P.cWorkload[c]!]!, e, back - start);
-        }
-        finishRequest(r, c, back, true);
+        finishRequest(r, true);
         break;
       }
       case K_SHORT_ARRIVAL: {
         const w = q.a;
         q.schedule(now + wArrivalRng[w]!.exp() / wRate[w]!, K_SHORT_ARRIVAL, w, 0);
-        const c = connect(w, now);
+        const c = connect(w);
         const n = wPerConn[w]!;
         if (c < 0) {
           if (now >= warmup) failures[FAIL_CONNECTION_DROPPED] = failures[FAIL_CONNECTION_DROPPED]! + n;
           break;
         }
         P.cRemaining[c] = n - 1;
-        send(P.allocReq(), c, now, w);
+        send(P.allocReq(), c, w);
         break;
       }
       case K_H2_OPEN:
       case K_H2_RETRY:
-        openH2(q.a, now);
+        openH2(q.a);
         break;
       case K_H2_EXPIRE: {
         const c = q.a;
@@ -399,8 +399,8 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
         const w = P.cWorkload[c]!;
         removeOpen(w, c);
         P.cFlags[c] = P.cFlags[c]! | F_CLOSING;
-        if (P.cRemaining[c] === 0 && P.cWaitHead[c] === -1) closeConn(c, now);
-        openH2(w, now); // the client reconnects at once
+        if (P.cRemaining[c] === 0 && P.cWaitHead[c] === -1) closeConn(c);
+        openH2(w); // the client reconnects at once
         break;
       }
       case K_H2_STREAM: {
@@ -431,7 +431,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
       case K_WS_ARRIVAL: {
         const w = q.a;
         q.schedule(now + wArrivalRng[w]!.exp() / wRate[w]!, K_WS_ARRIVAL, w, 0);
-        const c = connect(w, now);
+        const c = connect(w);
         if (c < 0) break;
         const end = now + wAux[w]!.sample(wAuxRng[w]!);
         P.cEnd[c] = end;
@@ -454,7 +454,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
         if (next < P.cEnd[c]! && next < horizon) q.schedule(next, K_WS_MESSAGE, c, q.b);
         P.cRemaining[c] = P.cRemaining[c]! + 1;
         P.cLast[c] = now;
-        send(P.allocReq(), c, now, w);
+        send(P.allocReq(), c, w);
         break;
       }
       case K_WS_END: {
@@ -462,7 +462,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
         if (P.cGen[c] !== q.b) break;
         P.cEnd[c] = now;
         P.cFlags[c] = P.cFlags[c]! | F_CLOSING;
-        if (P.cRemaining[c] === 0) closeConn(c, now);
+        if (P.cRemaining[c] === 0) closeConn(c);
         break;
       }
       case K_ESTABLISHED: {
@@ -487,11 +487,24 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
     }
   }
 
-  /** The response of request r reached the client at `back`: continue or close the connection. */
-  function finishRequest(r: number, c: number, back: number, ok: boolean): void {
-    // `ok` is false for a 503 or a packet IPVS no longer knows; either way the client got an answer (or gave up) at `back`.
+  /**
+   * The endpoint answered request r now (`ok`: served; false: a 503 or a packet IPVS no longer knows); the
+   * client has the answer (or gives up) half a round trip later, at `back`. Records a served request's
+   * latency, then continues or closes the connection.
+   */
+  function finishRequest(r: number, ok: boolean): void {
+    const c = P.rConn[r]!;
+    const back = q.now + P.cRtt[c]! * 0.5;
     const w = P.cWorkload[c]!;
     const cls = wClass[w]!;
+    if (ok) {
+      const start = P.rStart[r]!;
+      if (start >= warmup) {
+        const e = P.cEndpoint[c]!;
+        endpointRequests[e] = endpointRequests[e]! + 1;
+        latency.record(cls, e, back - start);
+      }
+    }
     P.freeReq(r);
     if (cls === CLASS_SHORT) {
       const left = P.cRemaining[c]!;
@@ -506,7 +519,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
         q.schedule(back + think + P.cRtt[c]! * 0.5, K_REQ_ARRIVE, r2, 0);
       } else {
         // HTTP/1.1 with `Connection: close`: the server closes once the last response is sent.
-        closeConn(c, q.now);
+        closeConn(c);
       }
       return;
     }
@@ -517,12 +530,12 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
         P.cWaitHead[c] = P.rNext[waiting]!;
         if (P.cWaitHead[c] === -1) P.cWaitTail[c] = -1;
         startH2Stream(c, waiting, back);
-      } else if ((P.cFlags[c]! & F_CLOSING) !== 0 && P.cRemaining[c] === 0) closeConn(c, q.now);
+      } else if ((P.cFlags[c]! & F_CLOSING) !== 0 && P.cRemaining[c] === 0) closeConn(c);
       return;
     }
     P.cRemaining[c] = P.cRemaining[c]! - 1;
     if ((P.cFlags[c]! & F_CLOSING) !== 0) {
-      if (P.cRemaining[c] === 0) closeConn(c, q.now);
+      if (P.cRemaining[c] === 0) closeConn(c);
     } else if (ok) {
       P.cLast[c] = back;
       armIdle(c, back);
