@@ -161,27 +161,12 @@ export function renderIptables(
     const chains = iptablesServiceChains(sp.name, sp.protocol);
     const name = sp.name;
     const clusterPolicyChain = chains.cluster;
-    const usesClusterPolicyChain = sp.clusterEndpoints.length > 0 && sp.usesClusterEndpoints;
     const localPolicyChain = chains.local;
-    const usesLocalPolicyChain = sp.localEndpoints.length > 0 && sp.usesLocalEndpoints;
-
-    const hasEndpoints = sp.hasEndpoints;
-    let internalTrafficChain = clusterPolicyChain;
-    let hasInternalEndpoints = hasEndpoints;
-    if (sp.internalPolicyLocal) {
-      internalTrafficChain = localPolicyChain;
-      if (sp.localEndpoints.length === 0) hasInternalEndpoints = false;
-    }
-    let externalPolicyChain = clusterPolicyChain;
-    let hasExternalEndpoints = hasEndpoints;
-    if (sp.externalPolicyLocal) {
-      externalPolicyChain = localPolicyChain;
-      if (sp.localEndpoints.length === 0) hasExternalEndpoints = false;
-    }
+    const { hasEndpoints, hasInternalEndpoints, hasExternalEndpoints } = sp;
+    const { usesClusterPolicyChain, usesLocalPolicyChain, usesExternalTrafficChain } = sp;
+    const internalTrafficChain = sp.internalPolicyLocal ? localPolicyChain : clusterPolicyChain;
+    const externalPolicyChain = sp.externalPolicyLocal ? localPolicyChain : clusterPolicyChain;
     const externalTrafficChain = chains.external;
-    // Based on hasEndpoints, not hasExternalEndpoints: the short-circuit rules are needed even without
-    // externally usable endpoints.
-    const usesExternalTrafficChain = hasEndpoints && sp.externallyAccessible;
     const usesFWChain = hasEndpoints && sp.loadBalancerVIPs.length > 0 && sp.sourceRanges.length > 0;
     const loadBalancerTrafficChain = usesFWChain ? chains.firewall : externalTrafficChain;
 
@@ -218,7 +203,7 @@ export function renderIptables(
       );
     }
     if (sp === target) {
-      const endpoints = hasInternalEndpoints ? (sp.internalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints) : [];
+      const endpoints = sp.internalEndpoints;
       trace = {
         kubeServicesPosition: nat.count(KUBE_SERVICES),
         // The "cluster IP" masquerade rule heads the policy chain (written below); a pod source inside the

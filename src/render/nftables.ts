@@ -370,25 +370,12 @@ export function renderNftables(
     const epBase = (ep: ServicePortEndpoint) => bases.get(ep) ?? '';
 
     for (const ep of sp.allReachableEndpoints) ensureChain(`endpoint-${epBase(ep)}`);
-    const usesClusterPolicyChain = sp.clusterEndpoints.length > 0 && sp.usesClusterEndpoints;
+    const { hasEndpoints, hasInternalEndpoints, hasExternalEndpoints } = sp;
+    const { usesClusterPolicyChain, usesLocalPolicyChain, usesExternalTrafficChain } = sp;
     if (usesClusterPolicyChain) ensureChain(clusterPolicyChain);
-    const usesLocalPolicyChain = sp.localEndpoints.length > 0 && sp.usesLocalEndpoints;
     if (usesLocalPolicyChain) ensureChain(localPolicyChain);
-
-    const hasEndpoints = sp.hasEndpoints;
-    let internalTrafficChain = clusterPolicyChain;
-    let hasInternalEndpoints = hasEndpoints;
-    if (sp.internalPolicyLocal) {
-      internalTrafficChain = localPolicyChain;
-      if (sp.localEndpoints.length === 0) hasInternalEndpoints = false;
-    }
-    let externalPolicyChain = clusterPolicyChain;
-    let hasExternalEndpoints = hasEndpoints;
-    if (sp.externalPolicyLocal) {
-      externalPolicyChain = localPolicyChain;
-      if (sp.localEndpoints.length === 0) hasExternalEndpoints = false;
-    }
-    const usesExternalTrafficChain = hasEndpoints && sp.externallyAccessible;
+    const internalTrafficChain = sp.internalPolicyLocal ? localPolicyChain : clusterPolicyChain;
+    const externalPolicyChain = sp.externalPolicyLocal ? localPolicyChain : clusterPolicyChain;
     if (usesExternalTrafficChain) ensureChain(externalTrafficChain);
 
     let internalFilterVerdict = '';
@@ -415,7 +402,7 @@ export function renderNftables(
       addrElement(noEndpointServices, sp.clusterIP, ` ${comment} : ${internalFilterVerdict}`);
     }
     if (sp === target) {
-      const endpoints = hasInternalEndpoints ? (sp.internalPolicyLocal ? sp.localEndpoints : sp.clusterEndpoints) : [];
+      const endpoints = sp.internalEndpoints;
       trace = {
         masqueradeCheck: hasInternalEndpoints && (opts.masqueradeAll || opts.clusterCIDR !== null) ? 1 : 0,
         affinityChecks: sp.clientIPAffinity ? endpoints.length : 0,

@@ -17,7 +17,7 @@ import {
   usesLocalEndpoints,
 } from '../dataplane/eligibility.js';
 import { endpointsForServicePort, sortedForKubeProxy } from '../dataplane/endpoints.js';
-import { addressFamily, cidrContains, parseCidr } from '../dataplane/ip.js';
+import { addressFamily, cidrContains, formatIPv4, parseCidr } from '../dataplane/ip.js';
 import type { Cluster, Node, Protocol, Service, ServicePort, ServicePortEndpoint } from '../scenario/cluster.js';
 import { servicePortName } from '../scenario/cluster.js';
 import { RenderInputError, UnknownNodeError } from './errors.js';
@@ -62,6 +62,17 @@ export interface ServicePortView {
   localEndpoints: ServicePortEndpoint[];
   allReachableEndpoints: ServicePortEndpoint[];
   hasEndpoints: boolean;
+  // Which policy chains the port needs and whether each kind of traffic has endpoints, as syncProxyRules
+  // decides them in both the iptables and the nftables proxier (internal traffic goes to the local policy
+  // chain when internalPolicyLocal, external traffic when externalPolicyLocal, else to the cluster one).
+  usesClusterPolicyChain: boolean;
+  usesLocalPolicyChain: boolean;
+  hasInternalEndpoints: boolean;
+  hasExternalEndpoints: boolean;
+  /** Based on hasEndpoints, not hasExternalEndpoints: the short-circuit rules are needed even without externally usable endpoints. */
+  usesExternalTrafficChain: boolean;
+  /** The endpoints internal traffic is spread over (none when it has none). */
+  internalEndpoints: ServicePortEndpoint[];
 }
 
 export interface NodeView {
@@ -77,10 +88,6 @@ export interface NodeView {
 
 function isIPv4(address: string): boolean {
   return addressFamily(address) === 'IPv4';
-}
-
-function formatIPv4(value: number): string {
-  return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
 
 /** netutils.ParseCIDRSloppy(s).String(): the network address and prefix, e.g. "203.0.113.7/25" → "203.0.113.0/25". */
@@ -111,6 +118,15 @@ function viewServicePort(cluster: Cluster, node: Node, nodeIP: string | null, sv
   const categorized = categorizeEndpoints(endpoints, svc, node, { port, family: 'IPv4' });
   const pick = (indices: readonly number[] | null): ServicePortEndpoint[] =>
     indices === null ? [] : indices.map((i) => endpoints[i]!);
+  const clusterEndpoints = pick(categorized.clusterEndpoints);
+  const localEndpoints = pick(categorized.localEndpoints);
+  const hasEndpoints = categorized.hasAnyEndpoints;
+  const internalLocal = internalPolicyLocal(svc);
+  const externalLocal = externalPolicyLocal(svc);
+  const accessible = externallyAccessible(svc, port, 'IPv4');
+  const usesCluster = usesClusterEndpoints(svc, port, 'IPv4');
+  const usesLocal = usesLocalEndpoints(svc, port, 'IPv4');
+  const hasInternalEndpoints = hasEndpoints && !(internalLocal && localEndpoints.length === 0);
   return {
     svc,
     port,
@@ -126,16 +142,22 @@ function viewServicePort(cluster: Cluster, node: Node, nodeIP: string | null, sv
     healthCheckNodePort: svc.type === 'LoadBalancer' && externalPolicyLocal(svc) ? svc.healthCheckNodePort : 0,
     clientIPAffinity: svc.sessionAffinity === 'ClientIP',
     affinityTimeoutSeconds: svc.sessionAffinityTimeoutSeconds,
-    internalPolicyLocal: internalPolicyLocal(svc),
-    externalPolicyLocal: externalPolicyLocal(svc),
-    externallyAccessible: externallyAccessible(svc, port, 'IPv4'),
-    usesClusterEndpoints: usesClusterEndpoints(svc, port, 'IPv4'),
-    usesLocalEndpoints: usesLocalEndpoints(svc, port, 'IPv4'),
+    internalPolicyLocal: internalLocal,
+    externalPolicyLocal: externalLocal,
+    externallyAccessible: accessible,
+    usesClusterEndpoints: usesCluster,
+    usesLocalEndpoints: usesLocal,
     endpoints,
-    clusterEndpoints: pick(categorized.clusterEndpoints),
-    localEndpoints: pick(categorized.localEndpoints),
+    clusterEndpoints,
+    localEndpoints,
     allReachableEndpoints: pick(categorized.allReachableEndpoints),
-    hasEndpoints: categorized.hasAnyEndpoints,
+    hasEndpoints,
+    usesClusterPolicyChain: clusterEndpoints.length > 0 && usesCluster,
+    usesLocalPolicyChain: localEndpoints.length > 0 && usesLocal,
+    hasInternalEndpoints,
+    hasExternalEndpoints: hasEndpoints && !(externalLocal && localEndpoints.length === 0),
+    usesExternalTrafficChain: hasEndpoints && accessible,
+    internalEndpoints: hasInternalEndpoints ? (internalLocal ? localEndpoints : clusterEndpoints) : [],
   } satisfies ServicePortView;
 }
 
