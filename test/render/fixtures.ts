@@ -11,61 +11,31 @@ import type {
   Service,
   ServicePort,
 } from '../../src/scenario/cluster.js';
+import * as base from '../dataplane/fixtures.js';
 
 export function node(name: string, ip: string, zone: string | null = null): Node {
-  return {
-    name,
-    zone,
-    region: null,
-    cpu: 4,
+  return base.node(name, zone, 4, {
     internalIPs: [ip],
-    ready: true,
-    controlPlane: false,
-    kubeletVersion: null,
-    kubeProxyVersion: null,
     labels: zone === null ? {} : { 'topology.kubernetes.io/zone': zone },
-  };
+  });
 }
 
 export function port(name: string, portNumber: number, nodePort = 0, protocol: Protocol = 'TCP'): ServicePort {
-  return { name, protocol, port: portNumber, targetPort: portNumber, nodePort };
+  return base.port({ name, protocol, port: portNumber, targetPort: portNumber, nodePort });
 }
 
 export function service(namespace: string, name: string, fields: Partial<Service> & { clusterIP?: string }): Service {
   const { clusterIP, ...rest } = fields;
-  return {
+  return base.service(name, {
     namespace,
-    name,
-    type: 'ClusterIP',
     clusterIPs: clusterIP === undefined ? [] : [clusterIP],
-    ipFamilies: ['IPv4'],
-    externalIPs: [],
-    loadBalancerIPs: [],
-    loadBalancerSourceRanges: [],
     ports: [],
-    sessionAffinity: 'None',
-    sessionAffinityTimeoutSeconds: 10800,
-    internalTrafficPolicy: 'Cluster',
-    externalTrafficPolicy: 'Cluster',
-    healthCheckNodePort: 0,
-    trafficDistribution: null,
-    topologyMode: null,
-    annotations: {},
     ...rest,
-  };
+  });
 }
 
 export function endpoint(address: string, fields: Partial<Endpoint> = {}): Endpoint {
-  return {
-    address,
-    conditions: { ready: true, serving: true, terminating: false },
-    nodeName: null,
-    zone: null,
-    zoneHints: null,
-    nodeHints: null,
-    podName: null,
-    ...fields,
-  };
+  return base.endpoint(address, null, null, fields);
 }
 
 export function slice(
