@@ -11,18 +11,13 @@ import { parseArgs } from 'node:util';
 import { ingestCluster } from '../src/scenario/ingest.js';
 import { ClusterSnapshot } from '../src/scenario/snapshot.js';
 import { snapshotText } from './gen-snapshot.js';
+import { median } from './lib/median.js';
 
 const { values, positionals } = parseArgs({ options: { runs: { type: 'string' } }, allowPositionals: true });
 const runs = Number(values.runs ?? 5);
 const file = positionals[0];
 const body = file === undefined ? snapshotText() : readFileSync(file, 'utf8');
 const collect = (globalThis as { gc?: () => void }).gc;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 const parseMs: number[] = [];
 const validateMs: number[] = [];

@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { renderRules } from '../src/render/index.js';
 import type { Cluster, EndpointSlice, Node, Service } from '../src/scenario/cluster.js';
 import { kernelTestBlocker, withThrowawayNamespace } from '../test/render/netns.js';
+import { median } from './lib/median.js';
 
 const numbers = process.argv.slice(2).filter((a) => /^\d+$/.test(a));
 const SERVICES = Number(numbers[0] ?? 10_000);
@@ -96,11 +97,6 @@ function timeMs<T>(fn: () => T): { ms: number; value: T } {
   const t0 = performance.now();
   const value = fn();
   return { ms: performance.now() - t0, value };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;

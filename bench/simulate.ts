@@ -5,6 +5,7 @@
 
 import { Scenario } from '../src/scenario/schema.js';
 import { simulate } from '../src/sim/index.js';
+import { median } from './lib/median.js';
 import { runRef } from './lib/ref.js';
 import { benchScenario } from './lib/scenario.js';
 
@@ -31,7 +32,6 @@ for (let i = 0; i < 15; i++) {
   times.push((performance.now() - t0) / 1000);
 }
 runRefs();
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
 const seconds = median(times);
 const eventsPerSec = result.meta.events / seconds;
 const bestEventsPerSec = result.meta.events / Math.min(...times);

@@ -9,6 +9,7 @@ import { defaultCandidates } from '../src/whatif/candidates.js';
 import { createPool } from '../src/whatif/pool.js';
 import { recommend } from '../src/whatif/recommend.js';
 import { DEFAULT_SIZE, snapshotText } from './gen-snapshot.js';
+import { median } from './lib/median.js';
 import { benchScenario } from './lib/scenario.js';
 
 const workers = availableParallelism();
@@ -46,7 +47,6 @@ for (let i = 0; i < 3; i++) {
   recommend(parsed, undefined);
   recommendRuns.push(performance.now() - t);
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 console.log(
   JSON.stringify({
