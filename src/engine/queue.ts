@@ -100,8 +100,6 @@ export class EventQueue {
   /** Clock and delivered events when the calendar was last laid out: the delivery rate sets `width`. */
   private spreadNow = 0;
   private spreadEvents = 0;
-  /** Slot of the event `schedule` stored last. */
-  private lastSlot = 0;
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(4, Math.min(SLOT_COUNT, Math.ceil(initialCapacity)));
@@ -129,6 +127,20 @@ export class EventQueue {
    * allocates a heap number per event; `scheduleCancellable` returns it for the callers that cancel.
    */
   schedule(time: number, kind: number, a = 0, b = 0): void {
+    // The placement takes the slot only, an integer, so no heap number is allocated for the time when that
+    // call is not inlined.
+    this.place(this.store(time, kind, a, b));
+  }
+
+  /** `schedule`, returning a handle for `cancel`; a handle stays unique until its slot has been reused 2^28 times. */
+  scheduleCancellable(time: number, kind: number, a = 0, b = 0): number {
+    const slot = this.store(time, kind, a, b);
+    this.place(slot);
+    return this.slotTag[slot]! * SLOT_COUNT + slot;
+  }
+
+  /** Take a free slot and write the event into it; returns the slot. */
+  private store(time: number, kind: number, a: number, b: number): number {
     if (!(time >= this.now)) pastTime(time, this.now);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.freshSlot();
     this.slotTag[slot] = (this.slotTag[slot]! + 1) & TAG_MASK;
@@ -137,10 +149,7 @@ export class EventQueue {
     this.slotB[slot] = b;
     this.slotSeq[slot] = this.inserted++;
     this.slotTime[slot] = time;
-    this.lastSlot = slot;
-    // Small enough for V8 to inline at the callers; the placement takes the slot only, an integer, so no
-    // heap number is allocated for the time when that call is not inlined.
-    this.place(slot);
+    return slot;
   }
 
   /** Put the event in `slot` (time in slotTime) into the heap or, if it is beyond the heap's buckets, park it. */
@@ -165,13 +174,6 @@ export class EventQueue {
       this.siftUp(i);
       if (i >= this.spreadAt) this.spread();
     }
-  }
-
-  /** `schedule`, returning a handle for `cancel`; a handle stays unique until its slot has been reused 2^28 times. */
-  scheduleCancellable(time: number, kind: number, a = 0, b = 0): number {
-    this.schedule(time, kind, a, b);
-    const slot = this.lastSlot;
-    return this.slotTag[slot]! * SLOT_COUNT + slot;
   }
 
   /** Cancel a pending event. Returns false if it was already delivered or cancelled. */
