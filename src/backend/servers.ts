@@ -1,7 +1,9 @@
 // Endpoint servers (spec/model.md §4): each endpoint serves with `concurrency` workers and a FIFO queue;
 // a request that finds `queueLimit` requests already waiting is answered 503. Service time is drawn by
-// the caller and divided by the endpoint's `speed` here. Knows nothing of the engine: the simulator asks
+// the caller and divided by the endpoint's `speed` here. Knows nothing of the event queue: the simulator asks
 // "may this request start now?" and "what starts next on this endpoint?" and schedules the events.
+
+import { unwrapRing } from '../engine/ring.js';
 
 /** Time-weighted integrals of a per-endpoint level (busy workers, open connections) after a warm-up. */
 export class LevelIntegral {
@@ -121,7 +123,7 @@ export class EndpointServers {
     const old = this.queues[e] as Int32Array;
     const h = this.head[e] as number;
     const next = new Int32Array(old.length * 2);
-    for (let i = 0; i < old.length; i++) next[i] = old[(h + i) & (old.length - 1)] as number;
+    unwrapRing(old, h, next); // the queue is full when it grows
     this.queues[e] = next;
     this.head[e] = 0;
     return next;

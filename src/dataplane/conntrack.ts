@@ -2,6 +2,7 @@
 // from its first packet until it closes plus TIME_WAIT; a new connection finding the table full is
 // dropped ("nf_conntrack: table full, dropping packet").
 
+import { unwrapRing } from '../engine/ring.js';
 import type { Node } from '../scenario/cluster.js';
 
 /** nf_conntrack_proto_tcp.c `tcp_timeouts[TCP_CONNTRACK_TIME_WAIT] = 2 MINS`. */
@@ -106,9 +107,7 @@ export class ConntrackTable {
   private growRing(): void {
     const old = this.ring;
     const next = new Float64Array(old.length * 2);
-    // The ring is full when it grows: its two runs [head, end) and [0, head) are copied as blocks.
-    next.set(old.subarray(this.ringHead));
-    next.set(old.subarray(0, this.ringHead), old.length - this.ringHead);
+    unwrapRing(old, this.ringHead, next); // the ring is full when it grows
     this.ring = next;
     this.ringHead = 0;
   }

@@ -1,5 +1,7 @@
 // A FIFO of connection expiries that all share one timeout, so they are pushed in expiry order.
 
+import { unwrapRing } from '../../engine/ring.js';
+
 /**
  * Growable ring buffer of (expiry time, dest slot, client address). Because every entry of one queue has the same
  * timeout and the simulator's clock never goes back, pushes arrive sorted and the head is always the next expiry.
@@ -49,19 +51,15 @@ export class ExpiryQueue {
     this.size--;
   }
 
-  /** Doubles the ring. It is full when it grows, so its two runs [head, end) and [0, head) move as blocks. */
+  /** Doubles the ring (it is full when it grows). */
   private grow(): void {
     const cap = this.at.length * 2;
     const at = new Float64Array(cap);
     const slot = new Int32Array(cap);
     const client = new Uint32Array(cap);
-    const tail = this.at.length - this.head;
-    at.set(this.at.subarray(this.head));
-    at.set(this.at.subarray(0, this.head), tail);
-    slot.set(this.slot.subarray(this.head));
-    slot.set(this.slot.subarray(0, this.head), tail);
-    client.set(this.client.subarray(this.head));
-    client.set(this.client.subarray(0, this.head), tail);
+    unwrapRing(this.at, this.head, at);
+    unwrapRing(this.slot, this.head, slot);
+    unwrapRing(this.client, this.head, client);
     this.at = at;
     this.slot = slot;
     this.client = client;
