@@ -3,7 +3,7 @@
 // the caller and divided by the endpoint's `speed` here. Knows nothing of the event queue: the simulator asks
 // "may this request start now?" and "what starts next on this endpoint?" and schedules the events.
 
-import { unwrapRing } from '../engine/ring.js';
+import { unwrapRing } from '../engine/arrays.js';
 
 /** Time-weighted integrals of a per-endpoint level (busy workers, open connections) after a warm-up. */
 export class LevelIntegral {

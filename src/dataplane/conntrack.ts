@@ -2,7 +2,7 @@
 // from its first packet until it closes plus TIME_WAIT; a new connection finding the table full is
 // dropped ("nf_conntrack: table full, dropping packet").
 
-import { unwrapRing } from '../engine/ring.js';
+import { unwrapRing } from '../engine/arrays.js';
 import type { Node } from '../scenario/cluster.js';
 
 /** nf_conntrack_proto_tcp.c `tcp_timeouts[TCP_CONNTRACK_TIME_WAIT] = 2 MINS`. */

@@ -27,6 +27,8 @@
 // entries, the budget and horizon checks' consequences) lives in separate methods, and the sifts take only
 // integer arguments, since a double passed to a call that is not inlined is boxed into a fresh heap number.
 
+import { grownF64, grownI32 } from './arrays.js';
+
 /** Slot index bits of a handle: up to 2^24 (16.7 M) events pending at once. */
 const SLOT_BITS = 24;
 const SLOT_COUNT = 1 << SLOT_BITS;
@@ -475,30 +477,18 @@ export class EventQueue {
   private grow(): void {
     if (this.capacity >= SLOT_COUNT) throw new RangeError(`more than ${SLOT_COUNT} events pending`);
     const capacity = Math.min(SLOT_COUNT, this.capacity * 2);
-    this.heapTime = growF64(this.heapTime, capacity);
-    this.heapSlot = growI32(this.heapSlot, capacity);
-    this.slotKind = growI32(this.slotKind, capacity);
-    this.slotA = growI32(this.slotA, capacity);
-    this.slotB = growI32(this.slotB, capacity);
-    this.slotSeq = growF64(this.slotSeq, capacity);
-    this.slotTag = growI32(this.slotTag, capacity);
-    this.freeSlots = growI32(this.freeSlots, capacity);
-    this.slotNext = growI32(this.slotNext, capacity);
-    this.slotTime = growF64(this.slotTime, capacity);
+    this.heapTime = grownF64(this.heapTime, capacity);
+    this.heapSlot = grownI32(this.heapSlot, capacity);
+    this.slotKind = grownI32(this.slotKind, capacity);
+    this.slotA = grownI32(this.slotA, capacity);
+    this.slotB = grownI32(this.slotB, capacity);
+    this.slotSeq = grownF64(this.slotSeq, capacity);
+    this.slotTag = grownI32(this.slotTag, capacity);
+    this.freeSlots = grownI32(this.freeSlots, capacity);
+    this.slotNext = grownI32(this.slotNext, capacity);
+    this.slotTime = grownF64(this.slotTime, capacity);
     this.capacity = capacity;
   }
-}
-
-function growF64(old: Float64Array, capacity: number): Float64Array {
-  const next = new Float64Array(capacity);
-  next.set(old);
-  return next;
-}
-
-function growI32(old: Int32Array, capacity: number): Int32Array {
-  const next = new Int32Array(capacity);
-  next.set(old);
-  return next;
 }
 
 function pastTime(time: number, now: number): never {

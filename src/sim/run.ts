@@ -5,6 +5,7 @@
 
 import { EndpointServers, LevelIntegral } from '../backend/servers.js';
 import { CLOSE_ESTABLISHED, CLOSE_IPVS_EXPIRED, CLOSE_NEVER_ESTABLISHED, Dataplane } from '../dataplane/kubeproxy.js';
+import { grownF64, grownI32 } from '../engine/arrays.js';
 import type { Dist } from '../engine/dist.js';
 import { EventQueue } from '../engine/queue.js';
 import type { Rng } from '../engine/rng.js';
@@ -107,44 +108,32 @@ class Pools {
 
   private growConns(): void {
     const n = this.cEndpoint.length * 2;
-    this.cEndpoint = grow(this.cEndpoint, n);
-    this.cNode = grow(this.cNode, n);
-    this.cWorkload = grow(this.cWorkload, n);
-    this.cGen = grow(this.cGen, n);
-    this.cRemaining = grow(this.cRemaining, n);
-    this.cWaitHead = grow(this.cWaitHead, n);
-    this.cWaitTail = grow(this.cWaitTail, n);
-    this.cFlags = grow(this.cFlags, n);
-    this.cReady = growF(this.cReady, n);
-    this.cRtt = growF(this.cRtt, n);
-    this.cEnd = growF(this.cEnd, n);
-    this.cNextMsg = growF(this.cNextMsg, n);
-    this.cLast = growF(this.cLast, n);
-    this.cSlot = grow(this.cSlot, n);
-    this.cSrc = growF(this.cSrc, n);
-    this.cFree = grow(this.cFree, n);
+    this.cEndpoint = grownI32(this.cEndpoint, n);
+    this.cNode = grownI32(this.cNode, n);
+    this.cWorkload = grownI32(this.cWorkload, n);
+    this.cGen = grownI32(this.cGen, n);
+    this.cRemaining = grownI32(this.cRemaining, n);
+    this.cWaitHead = grownI32(this.cWaitHead, n);
+    this.cWaitTail = grownI32(this.cWaitTail, n);
+    this.cFlags = grownI32(this.cFlags, n);
+    this.cReady = grownF64(this.cReady, n);
+    this.cRtt = grownF64(this.cRtt, n);
+    this.cEnd = grownF64(this.cEnd, n);
+    this.cNextMsg = grownF64(this.cNextMsg, n);
+    this.cLast = grownF64(this.cLast, n);
+    this.cSlot = grownI32(this.cSlot, n);
+    this.cSrc = grownF64(this.cSrc, n);
+    this.cFree = grownI32(this.cFree, n);
   }
 
   private growReqs(): void {
     const n = this.rConn.length * 2;
-    this.rConn = grow(this.rConn, n);
-    this.rStart = growF(this.rStart, n);
-    this.rService = growF(this.rService, n);
-    this.rNext = grow(this.rNext, n);
-    this.rFree = grow(this.rFree, n);
+    this.rConn = grownI32(this.rConn, n);
+    this.rStart = grownF64(this.rStart, n);
+    this.rService = grownF64(this.rService, n);
+    this.rNext = grownI32(this.rNext, n);
+    this.rFree = grownI32(this.rFree, n);
   }
-}
-
-function grow(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-}
-
-function growF(a: Float64Array, n: number): Float64Array<ArrayBuffer> {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
 }
 
 // Connection flags.
@@ -307,7 +296,7 @@ export function runOnce(model: SimModel, seed: number): RunMeasurements {
     let list = wOpen[w]!;
     const n = wOpenCount[w]!;
     if (n === list.length) {
-      list = grow(list, n * 2);
+      list = grownI32(list, n * 2);
       wOpen[w] = list;
     }
     list[n] = c;

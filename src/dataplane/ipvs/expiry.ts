@@ -1,6 +1,6 @@
 // A FIFO of connection expiries that all share one timeout, so they are pushed in expiry order.
 
-import { unwrapRing } from '../../engine/ring.js';
+import { unwrapRing } from '../../engine/arrays.js';
 
 /**
  * Growable ring buffer of (expiry time, dest slot, client address). Because every entry of one queue has the same
