@@ -4,6 +4,8 @@
 // the Service in KUBE-SERVICES. Nothing is shared between nodes (spec/model.md §1, §3). The simulator
 // calls `connect` for every new connection and reports its lifecycle; counters feed the result's
 // `dataplane` block.
+
+import { grownF64 } from '../engine/arrays.js';
 import type { Rng, Streams } from '../engine/rng.js';
 import type { Cluster, Node, Service, ServicePort, ServicePortEndpoint } from '../scenario/cluster.js';
 import { IptablesRecentLists, NftAffinitySets } from './affinity.js';
@@ -297,9 +299,7 @@ export class Dataplane {
   private growRules(rules: number): void {
     let n = this.rulesHistogram.length;
     while (n <= rules) n *= 2;
-    const h = new Float64Array(n);
-    h.set(this.rulesHistogram);
-    this.rulesHistogram = h;
+    this.rulesHistogram = grownF64(this.rulesHistogram, n);
   }
 
   private natFor(

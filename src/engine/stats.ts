@@ -1,6 +1,8 @@
 // Statistics of a run: latency histograms, time-weighted averages, batch-means and replication confidence
 // intervals (Student t).
 
+import { grownF64 } from './arrays.js';
+
 /** A mean with the half-width of its confidence interval (Infinity when fewer than two values support it). */
 export interface ConfidenceInterval {
   mean: number;
@@ -142,9 +144,7 @@ export class LatencyHistogram {
   private growCounts(index: number): void {
     let length = this.counts.length;
     while (length <= index) length *= 2;
-    const counts = new Float64Array(length);
-    counts.set(this.counts);
-    this.counts = counts;
+    this.counts = grownF64(this.counts, length);
   }
 }
 
